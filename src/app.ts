@@ -1,0 +1,118 @@
+/**
+ * The HTTP application: plugins in a deliberate order, then one route module
+ * per domain. Everything stateful (database, keys, clock) is passed in, so
+ * tests and the benchmark build the same app as production.
+ */
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { authPlugin } from './auth/plugin.ts';
+import type { Config } from './config.ts';
+import { contactsRoutes } from './contacts/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { problemHandlers } from './http/errors.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
+import type { Services } from './services.ts';
+import { statesRoutes } from './states/routes.ts';
+
+export interface AppOptions {
+  config: Pick<
+    Config,
+    'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'BODY_LIMIT_BYTES' | 'JWT_PUBLIC_KEY' | 'JWT_ALGORITHM' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'TRUST_PROXY'
+  >;
+  jwtSecret: string | undefined;
+  services: Services;
+  logger: Logger;
+}
+
+export const OPENAPI_INFO = {
+  title: 'Points-of-Contact Directory API',
+  version: '0.1.0',
+  description:
+    'The secure intergovernmental Points-of-Contact directory for ICT security incidents. Contact data is confidential by default and encrypted field by field; every state change is written to an append-only, verifiable ledger. Errors are RFC 9457 problem details.',
+};
+
+export async function buildApp({ config, jwtSecret, services, logger }: AppOptions): Promise<FastifyInstance> {
+  const base = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+  });
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.removeContentTypeParser(['text/plain']);
+  problemHandlers(base);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'participation', description: 'States joining and withdrawing (voluntary participation)' },
+        { name: 'contacts', description: 'Points of contact, encrypted at rest' },
+        { name: 'ledger', description: 'The append-only ledger of every state change' },
+      ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, role (delegate|secretariat|auditor|observer), state (ISO 3166-1 alpha-3, delegates), exp' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  // Rate limiting runs as a route-level preHandler, after the app-level
+  // authentication hook has identified the caller and before the check that
+  // refuses unauthenticated calls: failed authentications are counted too.
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    keyGenerator: (req) => (req.actor ? `sub:${req.actor.sub}` : `ip:${req.ip}`),
+  });
+  await app.register(authPlugin, {
+    jwtSecret,
+    jwtPublicKey: config.JWT_PUBLIC_KEY,
+    jwtAlgorithm: config.JWT_ALGORITHM,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    // The docs page runs an inline script: relax the CSP for this context only.
+    docs.addHook('onSend', async (_req, reply) => {
+      reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'");
+    });
+    await docs.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: OPENAPI_INFO.title } });
+  });
+
+  const { db } = services;
+  await app.register(healthRoutes(db));
+  await app.register(statesRoutes(services.states));
+  await app.register(contactsRoutes(services.contacts));
+  await app.register(ledgerRoutes(services.ledger, db));
+  return base;
+}

@@ -1,0 +1,22 @@
+/** Writes openapi.yaml from the routes' zod schemas: `npm run openapi`. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/index.ts';
+import { createLogger } from '../logger.ts';
+import { startService } from '../server.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'poc-openapi-'));
+const key = () => randomBytes(32).toString('base64');
+const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, JWT_SECRET: randomBytes(32).toString('hex'), POC_MASTER_KEY: key(), POC_INDEX_KEY: key() });
+const service = await startService(config, createLogger('silent'), { database: await openDatabase({ kind: 'pglite' }) });
+await service.app.ready();
+const doc = service.app.swagger();
+const file = path.resolve(import.meta.dirname, '../../openapi.yaml');
+writeFileSync(file, '# Generated from the route schemas by `npm run openapi`; a test checks it matches GET /openapi.json.\n' + YAML.stringify(doc, { aliasDuplicateObjects: false }));
+await service.close();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`wrote ${file}\n`);

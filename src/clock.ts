@@ -1,0 +1,3 @@
+/** The time source, injectable so tests control the clock. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

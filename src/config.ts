@@ -1,0 +1,93 @@
+/**
+ * Configuration from the environment, validated with zod. Every secret
+ * variable X may instead be given as X_FILE (a path whose content is the value),
+ * which is how docker compose secrets are passed.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const SECRET_VARS = [
+  'DATABASE_URL',
+  'POC_MASTER_KEY',
+  'POC_MASTER_KEY_PREVIOUS',
+  'POC_INDEX_KEY',
+  'JWT_SECRET',
+  'JWT_PUBLIC_KEY',
+  'LEDGER_SIGNING_KEY',
+] as const;
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s) && Buffer.from(s, 'base64').length === 32, {
+    message: 'must be 32 bytes, base64 encoded (e.g. `openssl rand -base64 32`)',
+  });
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: optionalString,
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    POC_MASTER_KEY: base64Key.optional(),
+    POC_MASTER_KEY_PREVIOUS: base64Key.optional(),
+    POC_INDEX_KEY: base64Key.optional(),
+    JWT_SECRET: optionalString.refine((s) => s === undefined || s.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+    JWT_PUBLIC_KEY: optionalString,
+    JWT_ALGORITHM: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA'),
+    JWT_ISSUER: optionalString,
+    JWT_AUDIENCE: optionalString,
+    LEDGER_SIGNING_KEY: base64Key.optional(),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    TRUST_PROXY: boolish,
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production') {
+      for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY'] as const) {
+        if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+      }
+      if (!c.JWT_SECRET && !c.JWT_PUBLIC_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'JWT_PUBLIC_KEY or JWT_SECRET is required in production' });
+      }
+    }
+    if (c.JWT_SECRET && c.JWT_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads X_FILE variables into X, then validates. Throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARS) {
+    const file = env[`${name}_FILE`];
+    if (file && !env[name]) merged[name] = readFileSync(file, 'utf8').trim();
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idParams, limitQuery, problemSchema, receiptSchema, stateParams } from '../http/schemas.ts';
+import { contactSchema, createContactSchema, DOMAINS, updateContactSchema } from './schemas.ts';
+import type { ContactsService } from './service.ts';
+
+const mutation = z.object({ contact: contactSchema, receipt: receiptSchema });
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema } as const;
+
+/** If-Match carries the contact version (as returned in ETag), quoted or not. */
+const ifMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .regex(/^(W\/)?"?\d+"?$/, 'must be the contact version, as returned in ETag')
+    .transform((v) => Number(v.replace(/\D/g, '')))
+    .optional(),
+});
+
+export const contactsRoutes =
+  (contacts: ContactsService): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post('/v1/states/:code/contacts', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Add a point of contact (delegates of that state)',
+        params: stateParams,
+        body: createContactSchema,
+        response: { 201: mutation, ...errors, 409: problemSchema },
+      },
+      handler: async (req, reply) => {
+        const result = await contacts.create(req.actor!, req.params.code, req.body);
+        return reply.code(201).header('location', `/v1/contacts/${result.contact.id}`).header('etag', `"${result.contact.version}"`).send(result);
+      },
+    });
+
+    app.get('/v1/states/:code/contacts', {
+      schema: {
+        tags: ['contacts'],
+        summary: "A state's contacts visible to the caller (exact-match email lookup via blind index)",
+        params: stateParams,
+        querystring: z.object({
+          email: z.string().max(254).optional(),
+          domain: z.enum(DOMAINS).optional(),
+          cursor: z.string().max(200).optional(),
+          limit: limitQuery,
+        }),
+        response: { 200: z.object({ items: z.array(contactSchema), nextCursor: z.string().nullable() }), ...errors },
+      },
+      handler: async (req) => contacts.list(req.actor!, req.params.code, req.query),
+    });
+
+    app.get('/v1/contacts/:id', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'One contact (404 unless the caller may see it)',
+        params: idParams,
+        response: { 200: contactSchema, ...errors },
+      },
+      handler: async (req, reply) => {
+        const contact = await contacts.get(req.actor!, req.params.id);
+        return reply.header('etag', `"${contact.version}"`).send(contact);
+      },
+    });
+
+    app.patch('/v1/contacts/:id', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Change a contact (delegates of the owning state); If-Match: "<version>" for optimistic concurrency',
+        params: idParams,
+        headers: ifMatchHeader,
+        body: updateContactSchema,
+        response: { 200: mutation, ...errors, 409: problemSchema, 412: problemSchema },
+      },
+      handler: async (req, reply) => {
+        const result = await contacts.update(req.actor!, req.params.id, req.body, req.headers['if-match']);
+        return reply.header('etag', `"${result.contact.version}"`).send(result);
+      },
+    });
+
+    app.delete('/v1/contacts/:id', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Remove a contact (delegates of the owning state)',
+        params: idParams,
+        response: { 200: z.object({ receipt: receiptSchema }), ...errors },
+      },
+      handler: async (req) => contacts.remove(req.actor!, req.params.id),
+    });
+  };

@@ -1,0 +1,83 @@
+/** Contact request/response schemas (zod): the API contract for contacts. */
+import { z } from 'zod';
+
+export const DOMAINS = ['diplomatic', 'policy', 'technical'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const languageCode = z
+  .string()
+  .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code (two lower-case letters)')
+  .refine((c) => languageNames.of(c) !== undefined, 'is not an ISO 639-1 language code');
+
+const ED25519_B64 = /^[A-Za-z0-9+/]{43}=$/;
+const publicKey = z
+  .string()
+  .trim()
+  .max(20_000)
+  .refine(
+    (k) =>
+      (k.startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----') && k.includes('-----END PGP PUBLIC KEY BLOCK-----')) ||
+      (ED25519_B64.test(k.replace(/^ed25519:/, '')) && Buffer.from(k.replace(/^ed25519:/, ''), 'base64').length === 32),
+    'must be an ASCII-armoured OpenPGP public key block or an Ed25519 public key (32 bytes, base64, optional "ed25519:" prefix)',
+  );
+
+/** The confidential fields of a contact: every one is encrypted at rest. */
+export const contactFieldsSchema = z.object({
+  name: text(200),
+  title: text(200).describe('Official position'),
+  rank: text(100).describe('Seniority level, so counterparts can match levels (e.g. "minister", "director", "senior officer")'),
+  organization: text(300),
+  email: z.email().max(254),
+  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number, e.g. +33123456789'),
+  languages: z.array(languageCode).min(1).max(12).refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
+  timezone: z.string().refine((tz) => TIMEZONES.has(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
+  availability: text(200).describe('e.g. "24/7" or "Mon-Fri 09:00-18:00"'),
+  publicKey: publicKey.nullable().optional(),
+  notes: text(2000).nullable().optional(),
+});
+export type ContactFields = z.infer<typeof contactFieldsSchema>;
+
+const domains = z
+  .array(z.enum(DOMAINS))
+  .min(1)
+  .max(3)
+  .refine((d) => new Set(d).size === d.length, 'must not repeat a domain')
+  .describe('The domains this contact serves; one contact may serve several');
+
+export const createContactSchema = contactFieldsSchema.extend({ domains }).strict();
+
+export const updateContactSchema = contactFieldsSchema
+  .partial()
+  .extend({ domains: domains.optional() })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'at least one field must be given');
+
+export type ContactPatch = z.infer<typeof updateContactSchema>;
+
+export const contactSchema = z
+  .object({
+    id: z.uuid(),
+    state: z.string(),
+    domains: z.array(z.enum(DOMAINS)),
+    name: z.string(),
+    title: z.string(),
+    rank: z.string(),
+    organization: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    languages: z.array(z.string()),
+    timezone: z.string(),
+    availability: z.string(),
+    publicKey: z.string().nullable(),
+    notes: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Contact' });
+export type ContactView = z.infer<typeof contactSchema>;

@@ -1,0 +1,275 @@
+/**
+ * Contacts: a participating state's points of contact, every confidential
+ * field sealed under the state's data key and bound to its table, column and
+ * row. Who may read a contact is decided in exactly one place: canSee().
+ */
+import { randomUUID } from 'node:crypto';
+import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Clock } from '../clock.ts';
+import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
+import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import type { KeysService } from '../keys/service.ts';
+import type { LedgerService, Receipt } from '../ledger/service.ts';
+import type { StatesService } from '../states/service.ts';
+import * as queries from './queries.ts';
+import type { ContactRow, ContactRowWithKey } from './queries.ts';
+import type { ContactFields, ContactPatch, ContactView, Domain } from './schemas.ts';
+
+/** The metadata visibility is decided on: never the confidential fields. */
+export interface ContactMeta {
+  state: string;
+  domains: readonly string[];
+}
+
+/**
+ * THE visibility rule. Foundation: the owning state's delegates and the
+ * secretariat see a contact; nobody else does (and is told 404, not 403).
+ */
+export function canSee(actor: Actor, contact: ContactMeta): boolean {
+  return actor.role === 'secretariat' || isDelegateOf(actor, contact.state);
+}
+
+/** Only the owning state's delegates may change its contacts. */
+function canEdit(actor: Actor, contact: ContactMeta): boolean {
+  return isDelegateOf(actor, contact.state);
+}
+
+type SealedColumn = 'name' | 'title' | 'rank' | 'organization' | 'email' | 'phone' | 'languages' | 'timezone' | 'availability' | 'public_key' | 'notes';
+
+const REQUIRED_COLUMNS = {
+  name: 'name',
+  title: 'title',
+  rank: 'rank',
+  organization: 'organization',
+  email: 'email',
+  phone: 'phone',
+  languages: 'languages',
+  timezone: 'timezone',
+  availability: 'availability',
+} as const satisfies Partial<Record<keyof ContactFields, SealedColumn>>;
+const OPTIONAL_COLUMNS = { publicKey: 'public_key', notes: 'notes' } as const satisfies Partial<Record<keyof ContactFields, SealedColumn>>;
+
+interface Plain {
+  name: string;
+  title: string;
+  rank: string;
+  organization: string;
+  email: string;
+  phone: string;
+  languages: string[];
+  timezone: string;
+  availability: string;
+  publicKey: string | null;
+  notes: string | null;
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  keys: KeysService;
+  ledger: LedgerService;
+  states: StatesService;
+  emailIndexKey: Uint8Array;
+}
+
+export function createContactsService({ db, clock, keys, ledger, states, emailIndexKey }: Deps) {
+  const loc = (column: string, rowId: string) => ({ table: 'contacts', column, rowId });
+  const emailIndex = (email: string) => blindIndex(emailIndexKey, normalizeEmail(email));
+
+  function sealFields(key: Key, id: string, p: Plain) {
+    const s = (column: SealedColumn, value: string) => seal(key, value, loc(column, id));
+    const sealed = {} as Record<SealedColumn, Uint8Array | null>;
+    for (const [field, column] of Object.entries(REQUIRED_COLUMNS)) {
+      const value = p[field as keyof typeof REQUIRED_COLUMNS];
+      sealed[column] = s(column, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    for (const [field, column] of Object.entries(OPTIONAL_COLUMNS)) {
+      const value = p[field as keyof typeof OPTIONAL_COLUMNS];
+      sealed[column] = value === null ? null : s(column, value);
+    }
+    return sealed as Omit<Record<SealedColumn, Uint8Array>, 'public_key' | 'notes'> & { public_key: Uint8Array | null; notes: Uint8Array | null };
+  }
+
+  function openFields(row: ContactRowWithKey): Plain {
+    const key = keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
+    const o = (column: SealedColumn) => openString(key, row[column]!, loc(column, row.id));
+    return {
+      name: o('name'),
+      title: o('title'),
+      rank: o('rank'),
+      organization: o('organization'),
+      email: o('email'),
+      phone: o('phone'),
+      languages: JSON.parse(o('languages')) as string[],
+      timezone: o('timezone'),
+      availability: o('availability'),
+      publicKey: row.public_key ? o('public_key') : null,
+      notes: row.notes ? o('notes') : null,
+    };
+  }
+
+  function view(row: ContactRowWithKey | ContactRow, plain: Plain): ContactView {
+    return {
+      id: row.id,
+      state: row.state_code,
+      domains: row.domains as Domain[],
+      ...plain,
+      version: row.version,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains });
+
+  function duplicateEmail(err: unknown): never {
+    if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict('the state already lists a contact with this email address');
+    throw err;
+  }
+
+  async function create(actor: Actor, state: string, input: ContactFields & { domains: Domain[] }): Promise<{ contact: ContactView; receipt: Receipt }> {
+    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may add its contacts`);
+    const plain: Plain = { ...input, publicKey: input.publicKey ?? null, notes: input.notes ?? null };
+    return db
+      .transaction()
+      .execute(async (trx) => {
+        if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
+        const key = await keys.activeKey(trx, state);
+        const id = randomUUID();
+        const now = clock();
+        const { domains } = input;
+        const row: ContactRow = {
+          id,
+          state_code: state,
+          key_id: key.id,
+          domains,
+          ...sealFields(key, id, plain),
+          email_bidx: emailIndex(plain.email),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        };
+        await queries.insert(trx, row);
+        const receipt = await ledger.append(trx, {
+          type: 'contact.created',
+          actor,
+          parties: [state],
+          subject: { state, contact: id },
+          facts: { domains },
+          content: { ...plain, domains },
+        });
+        return { contact: view(row, plain), receipt };
+      })
+      .catch(duplicateEmail);
+  }
+
+  async function get(actor: Actor, id: string): Promise<ContactView> {
+    const row = await queries.findById(db, id);
+    if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+    return view(row, openFields(row));
+  }
+
+  async function list(
+    actor: Actor,
+    state: string,
+    opts: { email?: string | undefined; domain?: Domain | undefined; cursor?: string | undefined; limit: number },
+  ): Promise<{ items: ContactView[]; nextCursor: string | null }> {
+    // Filter by canSee before paginating, so neither the page nor the cursor
+    // says anything about contacts the caller may not see.
+    const visible: ContactRowWithKey[] = [];
+    let after = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    const batch = opts.limit + 1;
+    for (;;) {
+      const rows = await queries.listByState(db, {
+        state,
+        emailIndex: opts.email ? emailIndex(opts.email) : undefined,
+        domain: opts.domain,
+        after,
+        limit: batch,
+      });
+      visible.push(...rows.filter((r) => canSee(actor, meta(r))));
+      const last = rows.at(-1);
+      if (rows.length < batch || visible.length > opts.limit || !last) break;
+      after = { createdAt: new Date(last.created_at), id: last.id };
+    }
+    const page = visible.slice(0, opts.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => view(r, openFields(r))),
+      nextCursor: visible.length > opts.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+    };
+  }
+
+  async function update(actor: Actor, id: string, patch: ContactPatch, ifMatch?: number): Promise<{ contact: ContactView; receipt: Receipt }> {
+    return db
+      .transaction()
+      .execute(async (trx) => {
+        const row = await queries.findById(trx, id, true);
+        if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+        if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may change its contacts`);
+        if (ifMatch !== undefined && ifMatch !== row.version) {
+          throw new Problem('precondition-failed', `contact is at version ${row.version}, not ${ifMatch}`);
+        }
+        const { domains, ...fields } = patch;
+        const plain: Plain = { ...openFields(row) };
+        for (const [k, v] of Object.entries(fields)) (plain as unknown as Record<string, unknown>)[k] = v ?? null;
+        // Re-seal every field under the state's current key, so a row never mixes keys.
+        const key = await keys.activeKey(trx, row.state_code);
+        const now = clock();
+        const values = {
+          key_id: key.id,
+          domains: domains ?? row.domains,
+          ...sealFields(key, id, plain),
+          email_bidx: emailIndex(plain.email),
+          version: row.version + 1,
+          updated_at: now,
+        };
+        await queries.update(trx, id, values);
+        const receipt = await ledger.append(trx, {
+          type: 'contact.updated',
+          actor,
+          parties: [row.state_code],
+          subject: { state: row.state_code, contact: id },
+          facts: { changed: Object.keys(patch).sort(), version: values.version },
+          content: { ...plain, domains: values.domains },
+        });
+        return { contact: view({ ...row, ...values }, plain), receipt };
+      })
+      .catch(duplicateEmail);
+  }
+
+  async function remove(actor: Actor, id: string): Promise<{ receipt: Receipt }> {
+    return db.transaction().execute(async (trx) => {
+      const row = await queries.findById(trx, id, true);
+      if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+      if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may remove its contacts`);
+      await queries.remove(trx, id);
+      const receipt = await ledger.append(trx, { type: 'contact.deleted', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
+      return { receipt };
+    });
+  }
+
+  // Withdrawal removes every contact of the state (its key is destroyed in the same transaction).
+  states.onWithdraw(async (trx, state) => {
+    await queries.removeAllOfState(trx, state);
+  });
+
+  return { create, get, list, update, remove };
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) throw new Problem('bad-request', 'cursor is not valid');
+  return { createdAt, id };
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>;

@@ -1,0 +1,70 @@
+/** Kysely table types. Kept in one place; each domain's queries import from here. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** bigint columns: pg returns strings, PGlite numbers; always convert with Number(). */
+type BigIntColumn = ColumnType<string | number | bigint, number | bigint, number | bigint>;
+
+export interface StatesTable {
+  code: string;
+  status: 'participating' | 'withdrawn';
+  joined_at: Timestamp;
+  withdrawn_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface StateKeysTable {
+  id: string;
+  state_code: string;
+  kek_id: string | null;
+  wrapped_key: Uint8Array | null;
+  status: 'active' | 'retired' | 'destroyed';
+  created_at: Timestamp;
+  destroyed_at: Timestamp | null;
+}
+
+export interface ContactsTable {
+  id: string;
+  state_code: string;
+  key_id: string;
+  domains: string[];
+  name: Uint8Array;
+  title: Uint8Array;
+  rank: Uint8Array;
+  organization: Uint8Array;
+  email: Uint8Array;
+  phone: Uint8Array;
+  languages: Uint8Array;
+  timezone: Uint8Array;
+  availability: Uint8Array;
+  public_key: Uint8Array | null;
+  notes: Uint8Array | null;
+  email_bidx: Uint8Array;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LedgerEntriesTable {
+  seq: BigIntColumn;
+  type: string;
+  parties: string[];
+  canonical: string;
+  leaf_hash: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface LedgerStateTable {
+  id: number;
+  size: BigIntColumn;
+}
+
+export interface Database {
+  states: StatesTable;
+  state_keys: StateKeysTable;
+  contacts: ContactsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_state: LedgerStateTable;
+}
+
+export type { Generated };

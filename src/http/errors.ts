@@ -1,0 +1,74 @@
+/**
+ * Maps every error to an RFC 9457 problem+json response. Internals of 5xx
+ * errors go to the log (redacted), never to the client.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { Problem, problemBody, problemTypes, type ProblemType } from './problem.ts';
+
+const BY_STATUS: Record<number, ProblemType> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+/** Fastify's own client-error messages are fixed strings without request data; safe to pass on. */
+const SAFE_FASTIFY_CODES = new Set([
+  'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+  'FST_ERR_CTP_BODY_TOO_LARGE',
+  'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_INVALID_JSON_BODY',
+  'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+]);
+
+export function problemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const send = (type: ProblemType, detail: string, extra: Record<string, unknown> = {}, status?: number) =>
+      reply
+        .code(status ?? problemBodyStatus(type))
+        .type('application/problem+json')
+        .send(problemBody(type, detail, request.id, extra));
+
+    if (err instanceof Problem) {
+      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      return send(err.type, err.detail, err.extra);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map((v) => ({
+        path: `${err.validationContext ?? 'request'}${v.instancePath.replace(/\//g, '.')}` || 'request',
+        message: v.message ?? 'is not valid',
+      }));
+      return send('validation-error', `${errors.length} field(s) are not valid`, { errors });
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err: { message: 'response did not match its schema', method: err.method, url: err.url } }, 'response serialization failed');
+      return send('internal', 'the server failed to produce a valid response');
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 429) {
+      return send('rate-limited', 'too many requests; retry later', {}, 429);
+    }
+    if (status >= 400 && status < 500) {
+      const type = BY_STATUS[status] ?? 'bad-request';
+      const detail = err.code && SAFE_FASTIFY_CODES.has(err.code) ? err.message : problemTitle(type);
+      return send(type, detail, {}, status);
+    }
+    request.log.error({ err }, 'request failed');
+    return send('internal', 'an internal error occurred; quote the requestId when reporting it');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/problem+json').send(problemBody('not-found', 'no such route', request.id));
+  });
+}
+
+const problemBodyStatus = (type: ProblemType) => problemTypes[type].status;
+const problemTitle = (type: ProblemType) => problemTypes[type].title;

@@ -1,0 +1,81 @@
+/**
+ * Per-state data keys (envelope encryption). Each participating state has one
+ * active data key, stored only wrapped under the master key (KEK). Destroying
+ * a state's keys (withdrawal) makes its ciphertexts unrecoverable.
+ */
+import { generateKey, unwrapKey, wrapKey, type Key } from '../crypto/index.ts';
+import type { Keyring } from '../crypto/keyring.ts';
+import type { Queryable, Trx } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+
+export class KeyUnavailableError extends Error {}
+
+export interface WrappedKeyRow {
+  id: string;
+  kek_id: string | null;
+  wrapped_key: Uint8Array | null;
+}
+
+export function createKeysService({ keyring, clock }: { keyring: Keyring; clock: Clock }) {
+  const keks = new Map<string, Key>([keyring.master, ...keyring.previousMasters].map((k) => [k.id, k]));
+  /** Unwrapped data keys by id; only used after the database confirms the key is not destroyed. */
+  const cache = new Map<string, Key>();
+  const CACHE_MAX = 4096;
+
+  function unwrap(row: WrappedKeyRow): Key {
+    if (!row.wrapped_key || !row.kek_id) throw new KeyUnavailableError(`data key ${row.id} is destroyed`);
+    const cached = cache.get(row.id);
+    if (cached) return cached;
+    const kek = keks.get(row.kek_id);
+    if (!kek) throw new KeyUnavailableError(`data key ${row.id} is wrapped under unknown master key ${row.kek_id}`);
+    const key = unwrapKey(kek, row.id, row.wrapped_key);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(row.id, key);
+    return key;
+  }
+
+  async function createStateKey(trx: Trx, state: string): Promise<Key> {
+    const key = generateKey();
+    await trx
+      .insertInto('state_keys')
+      .values({
+        id: key.id,
+        state_code: state,
+        kek_id: keyring.master.id,
+        wrapped_key: wrapKey(keyring.master, key),
+        status: 'active',
+        created_at: clock(),
+      })
+      .execute();
+    cache.set(key.id, key);
+    return key;
+  }
+
+  async function activeKey(db: Queryable, state: string): Promise<Key> {
+    const row = await db
+      .selectFrom('state_keys')
+      .select(['id', 'kek_id', 'wrapped_key'])
+      .where('state_code', '=', state)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (!row) throw new KeyUnavailableError(`state ${state} has no active data key`);
+    return unwrap(row);
+  }
+
+  /** Crypto-shredding: the wrapped keys are erased; nothing can decrypt the state's data afterwards. */
+  async function destroyStateKeys(trx: Trx, state: string): Promise<string[]> {
+    const rows = await trx
+      .updateTable('state_keys')
+      .set({ wrapped_key: null, kek_id: null, status: 'destroyed', destroyed_at: clock() })
+      .where('state_code', '=', state)
+      .where('status', '!=', 'destroyed')
+      .returning('id')
+      .execute();
+    for (const r of rows) cache.delete(r.id);
+    return rows.map((r) => r.id);
+  }
+
+  return { unwrap, createStateKey, activeKey, destroyStateKeys };
+}
+
+export type KeysService = ReturnType<typeof createKeysService>;

@@ -1,0 +1,18 @@
+/** Composition root: builds every domain service from the shared mechanisms. */
+import type { Clock } from './clock.ts';
+import { createContactsService } from './contacts/service.ts';
+import { indexKey, type Keyring } from './crypto/keyring.ts';
+import type { Db } from './db/index.ts';
+import { createKeysService } from './keys/service.ts';
+import { createLedgerService } from './ledger/service.ts';
+import { createStatesService } from './states/service.ts';
+
+export function createServices({ db, keyring, clock }: { db: Db; keyring: Keyring; clock: Clock }) {
+  const keys = createKeysService({ keyring, clock });
+  const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment') });
+  const states = createStatesService({ db, clock, keys, ledger });
+  const contacts = createContactsService({ db, clock, keys, ledger, states, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });
+  return { db, keys, ledger, states, contacts };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemSchema, receiptSchema, stateParams } from '../http/schemas.ts';
+import type { Participation, StatesService } from './service.ts';
+
+const participationSchema = z
+  .object({
+    state: z.string(),
+    status: z.enum(['participating', 'withdrawn', 'not-participating']),
+    joinedAt: z.iso.datetime().nullable(),
+    withdrawnAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Participation' });
+
+const toBody = (p: Participation) => ({
+  state: p.state,
+  status: p.status,
+  joinedAt: p.joinedAt ? new Date(p.joinedAt).toISOString() : null,
+  withdrawnAt: p.withdrawnAt ? new Date(p.withdrawnAt).toISOString() : null,
+});
+
+export const statesRoutes =
+  (states: StatesService): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get('/v1/states', {
+      schema: {
+        tags: ['participation'],
+        summary: 'Participating states (no contact data)',
+        response: { 200: z.object({ states: z.array(z.object({ state: z.string(), joinedAt: z.iso.datetime() })) }), 401: problemSchema },
+      },
+      handler: async () => ({
+        states: (await states.listParticipating()).map((s) => ({ state: s.state, joinedAt: new Date(s.joinedAt).toISOString() })),
+      }),
+    });
+
+    app.get('/v1/states/:code/participation', {
+      schema: {
+        tags: ['participation'],
+        summary: "A state's participation status",
+        params: stateParams,
+        response: { 200: participationSchema, 400: problemSchema, 401: problemSchema },
+      },
+      handler: async (req) => toBody(await states.participation(req.params.code)),
+    });
+
+    app.put('/v1/states/:code/participation', {
+      schema: {
+        tags: ['participation'],
+        summary: 'Join the directory (a delegate of that state); idempotent',
+        params: stateParams,
+        response: {
+          200: z.object({ participation: participationSchema }),
+          201: z.object({ participation: participationSchema, receipt: receiptSchema }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+        },
+      },
+      handler: async (req, reply) => {
+        const result = await states.join(req.actor!, req.params.code);
+        if (result.created && result.receipt) return reply.code(201).send({ participation: toBody(result.participation), receipt: result.receipt });
+        return reply.code(200).send({ participation: toBody(result.participation) });
+      },
+    });
+
+    app.delete('/v1/states/:code/participation', {
+      schema: {
+        tags: ['participation'],
+        summary: "Withdraw: the state's data key is destroyed and its contacts become unrecoverable",
+        params: stateParams,
+        response: {
+          200: z.object({ participation: participationSchema, receipt: receiptSchema }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          409: problemSchema,
+        },
+      },
+      handler: async (req) => {
+        const result = await states.withdraw(req.actor!, req.params.code);
+        return { participation: toBody(result.participation), receipt: result.receipt };
+      },
+    });
+  };

@@ -1,0 +1,101 @@
+/**
+ * Participation: a state joins (getting a fresh data key), and may withdraw
+ * at any time, which crypto-shreds its contact data.
+ */
+import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Clock } from '../clock.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
+import { conflict, forbidden } from '../http/problem.ts';
+import type { KeysService } from '../keys/service.ts';
+import type { LedgerService, Receipt } from '../ledger/service.ts';
+
+export type ParticipationStatus = 'participating' | 'withdrawn' | 'not-participating';
+
+export interface Participation {
+  state: string;
+  status: ParticipationStatus;
+  joinedAt: Date | null;
+  withdrawnAt: Date | null;
+}
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  keys: KeysService;
+  ledger: LedgerService;
+}
+
+export function createStatesService({ db, clock, keys, ledger }: Deps) {
+  function requireOwnDelegate(actor: Actor, state: string) {
+    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may change its participation`);
+  }
+
+  async function participation(q: Queryable, state: string): Promise<Participation> {
+    const row = await q.selectFrom('states').selectAll().where('code', '=', state).executeTakeFirst();
+    if (!row) return { state, status: 'not-participating', joinedAt: null, withdrawnAt: null };
+    return { state, status: row.status, joinedAt: row.joined_at, withdrawnAt: row.withdrawn_at };
+  }
+
+  /** Locks the state's row for the rest of the transaction (FOR SHARE) and tells whether it participates. */
+  async function lockParticipating(trx: Trx, state: string): Promise<boolean> {
+    const row = await trx.selectFrom('states').select('status').where('code', '=', state).forShare().executeTakeFirst();
+    return row?.status === 'participating';
+  }
+
+  async function join(actor: Actor, state: string): Promise<{ participation: Participation; created: boolean; receipt?: Receipt }> {
+    requireOwnDelegate(actor, state);
+    return db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
+      if (row?.status === 'participating') return { participation: await participation(trx, state), created: false };
+      const now = clock();
+      if (row) {
+        await trx.updateTable('states').set({ status: 'participating', joined_at: now, withdrawn_at: null, updated_at: now }).where('code', '=', state).execute();
+      } else {
+        await trx.insertInto('states').values({ code: state, status: 'participating', joined_at: now, withdrawn_at: null, updated_at: now }).execute();
+      }
+      await keys.createStateKey(trx, state);
+      const receipt = await ledger.append(trx, { type: 'state.joined', actor, parties: [state], subject: { state } });
+      return { participation: await participation(trx, state), created: true, receipt };
+    });
+  }
+
+  /**
+   * Withdrawal: the state's data keys are destroyed and its contact rows
+   * deleted in one transaction; ledger entries about it remain (they hold no
+   * plaintext). Other domains' data about the state is removed by the
+   * callbacks registered with onWithdraw.
+   */
+  const withdrawHooks: ((trx: Trx, state: string) => Promise<void>)[] = [];
+  function onWithdraw(hook: (trx: Trx, state: string) => Promise<void>) {
+    withdrawHooks.push(hook);
+  }
+
+  async function withdraw(actor: Actor, state: string): Promise<{ participation: Participation; receipt: Receipt }> {
+    requireOwnDelegate(actor, state);
+    return db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
+      if (row?.status !== 'participating') throw conflict(`${state} is not participating`);
+      for (const hook of withdrawHooks) await hook(trx, state);
+      const destroyed = await keys.destroyStateKeys(trx, state);
+      const now = clock();
+      await trx.updateTable('states').set({ status: 'withdrawn', withdrawn_at: now, updated_at: now }).where('code', '=', state).execute();
+      const receipt = await ledger.append(trx, {
+        type: 'state.withdrawn',
+        actor,
+        parties: [state],
+        subject: { state },
+        facts: { destroyedKeys: destroyed.length },
+      });
+      return { participation: await participation(trx, state), receipt };
+    });
+  }
+
+  async function listParticipating(): Promise<{ state: string; joinedAt: Date }[]> {
+    const rows = await db.selectFrom('states').select(['code', 'joined_at']).where('status', '=', 'participating').orderBy('code').execute();
+    return rows.map((r) => ({ state: r.code, joinedAt: r.joined_at }));
+  }
+
+  return { participation: (state: string) => participation(db, state), lockParticipating, join, withdraw, onWithdraw, listParticipating };
+}
+
+export type StatesService = ReturnType<typeof createStatesService>;

@@ -1,0 +1,138 @@
+/**
+ * Test harness: a complete service (same buildApp as production) on a fresh,
+ * migrated database of the backend this project runs (PGlite or PostgreSQL),
+ * plus token minting and captured logs.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createSigner } from 'fast-jwt';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Clock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase, type DatabaseHandle } from '../src/db/index.ts';
+import { createLogger } from '../src/logger.ts';
+import { startService, type Service } from '../src/server.ts';
+
+export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
+export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface Harness {
+  app: FastifyInstance;
+  service: Service;
+  database: DatabaseHandle;
+  /** Raw SQL on the same database, for assertions on what is stored. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  logs: string[];
+  token(role: 'delegate' | 'secretariat' | 'auditor' | 'observer', state?: string, extra?: Record<string, unknown>): string;
+  request(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+  /** Connection URL of the test database (postgres backend only). */
+  url: string | undefined;
+  masterKey: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+async function freshDatabase(): Promise<{ handle: DatabaseHandle; url?: string; cleanup: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const root = mkdtempSync(path.join(tmpdir(), 'poc-test-'));
+    const dir = path.join(root, 'db');
+    cpSync(inject('pgliteTemplateDir'), dir, { recursive: true });
+    const handle = await openDatabase({ kind: 'pglite', dataDir: dir });
+    return { handle, cleanup: async () => rmSync(root, { recursive: true, force: true }) };
+  }
+  const adminUrl = inject('postgresAdminUrl');
+  const template = inject('postgresTemplateDb');
+  const name = `${template}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${template}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const handle = await openDatabase({ kind: 'postgres', url, poolMax: 10 });
+  return {
+    handle,
+    url,
+    cleanup: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const { handle, url, cleanup } = await freshDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'poc-data-'));
+  const masterKey = randomBytes(32).toString('base64');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET,
+    POC_MASTER_KEY: masterKey,
+    POC_INDEX_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_MAX: '100000',
+    ...opts.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const service = await startService(config, createLogger(config.LOG_LEVEL, sink), { database: handle, ...(opts.clock ? { clock: opts.clock } : {}) });
+  await service.app.ready();
+  const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
+  const harness: Harness = {
+    app: service.app,
+    service,
+    database: handle,
+    url,
+    masterKey,
+    logs,
+    async sql<T>(text: string, params: unknown[] = []) {
+      const result = await handle.db.executeQuery<T>(CompiledQuery.raw(text, params));
+      return result.rows;
+    },
+    token(role, state, extra = {}) {
+      return sign({ sub: `${role}-${state ?? 'x'}-${randomUUID().slice(0, 8)}`, role, ...(state ? { state } : {}), ...extra });
+    },
+    request({ token, headers, ...rest }) {
+      return service.app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    },
+    async close() {
+      await service.close();
+      await cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export function sampleContact(overrides: Record<string, unknown> = {}) {
+  return {
+    domains: ['technical'],
+    name: 'Jeanne Dupont-Łukasiewicz',
+    title: 'Head of National CERT',
+    rank: 'director',
+    organization: 'Agence nationale de la sécurité',
+    email: `jeanne.${randomUUID().slice(0, 8)}@cert.example.fr`,
+    phone: '+33123456789',
+    languages: ['fr', 'en'],
+    timezone: 'Europe/Paris',
+    availability: '24/7',
+    notes: 'Prefers Signal for urgent calls',
+    ...overrides,
+  };
+}
