@@ -43,7 +43,7 @@ export function problemHandlers(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = err.validation.map((v) => ({
-        path: `${err.validationContext ?? 'request'}${v.instancePath.replace(/\//g, '.')}` || 'request',
+        path: [err.validationContext ?? 'request', ...v.instancePath.split('/').filter(Boolean)].join('.'),
         message: v.message ?? 'is not valid',
       }));
       return send('validation-error', `${errors.length} field(s) are not valid`, { errors });

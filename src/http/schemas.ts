@@ -4,7 +4,7 @@ import { isIso3166Alpha3 } from '../states/iso3166.ts';
 
 export const stateCode = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code in upper case, e.g. FRA')
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 3166-1 alpha-3 code in upper case, e.g. FRA', abort: true })
   .refine(isIso3166Alpha3, 'is not an ISO 3166-1 alpha-3 code');
 
 export const stateParams = z.object({ code: stateCode });

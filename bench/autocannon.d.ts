@@ -1,0 +1,46 @@
+/**
+ * Minimal type declarations for the parts of autocannon 9 the benchmark uses
+ * (the package ships no types and @types/autocannon is not installed).
+ */
+declare module 'autocannon' {
+  namespace autocannon {
+    interface Options {
+      url: string;
+      connections?: number;
+      duration?: number;
+      pipelining?: number;
+      method?: string;
+      headers?: Record<string, string>;
+      timeout?: number;
+    }
+
+    interface Histogram {
+      average: number;
+      mean: number;
+      stddev: number;
+      min: number;
+      max: number;
+      p50: number;
+      p90: number;
+      p97_5: number;
+      p99: number;
+      total?: number;
+    }
+
+    interface Result {
+      duration: number;
+      errors: number;
+      timeouts: number;
+      non2xx: number;
+      resets: number;
+      '2xx': number;
+      statusCodeStats: Record<string, { count: number }>;
+      latency: Histogram & { totalCount: number };
+      requests: Histogram & { total: number; sent: number };
+      throughput: Histogram;
+    }
+  }
+
+  function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;
+  export = autocannon;
+}
