@@ -1,10 +1,9 @@
 /**
  * The parent side: start a server file as its own node process (so its CPU
- * time can be read from /proc/<pid>/stat), wait for its `{"port": N}` line,
+ * time can be read from /proc/<pid>/stat, see cpu.ts), wait for its `{"port": N}` line,
  * and stop it with SIGTERM (SIGKILL if it hangs).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ReadyMessage } from './ready.ts';
 
@@ -70,30 +69,4 @@ export function spawnServer(file: string, env: Record<string, string>, nodeArgs:
       resolve({ pid: child.pid, baseUrl: `http://127.0.0.1:${message.port}`, stop });
     });
   });
-}
-
-let clockTicks: number | undefined;
-
-/** Clock ticks per second (`getconf CLK_TCK`, 100 on virtually every Linux). */
-export function clockTicksPerSecond(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
-
-/** User + system CPU time of a process (all its threads), in seconds. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which is in parentheses and may hold spaces):
-  // state(3) ppid(4) ... utime(14) stime(15), i.e. indexes 11 and 12 here.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`cannot parse /proc/${pid}/stat`);
-  return (utime + stime) / clockTicksPerSecond();
 }

@@ -1,9 +1,10 @@
 /**
  * One measurement: a discarded warm-up run, then the measured autocannon run
- * with the server process's CPU time read from /proc just before and after.
+ * with the server process's CPU time read from /proc just before and after
+ * (plus, for context, this process's and the whole machine's CPU time).
  */
 import autocannon from 'autocannon';
-import { cpuSeconds } from './child.ts';
+import { cpuSeconds, machineBusySeconds } from './cpu.ts';
 
 export interface LoadSettings {
   connections: number;
@@ -29,16 +30,24 @@ export interface Measurement {
   cpuMicrosPerRequest: number;
   /** Server CPU / wall time: 1.0 = one core fully busy. */
   serverCpuCores: number;
+  /** CPU of this process (autocannon) / wall time. */
+  loadGeneratorCpuCores: number;
+  /** Busy CPU of the whole machine / wall time (server + PostgreSQL + load generator + anything else). */
+  machineBusyCores: number;
 }
 
 export async function measure(name: string, url: string, pid: number, headers: Record<string, string>, s: LoadSettings): Promise<Measurement> {
   const base = { url, connections: s.connections, headers };
   await autocannon({ ...base, duration: s.warmupSeconds });
   const cpuBefore = cpuSeconds(pid);
+  const machineBefore = machineBusySeconds();
+  const ownBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const r = await autocannon({ ...base, duration: s.durationSeconds });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const serverCpuSeconds = cpuSeconds(pid) - cpuBefore;
+  const machineSeconds = machineBusySeconds() - machineBefore;
+  const own = process.cpuUsage(ownBefore);
   const total = r.requests.total;
   return {
     name,
@@ -55,6 +64,8 @@ export async function measure(name: string, url: string, pid: number, headers: R
     serverCpuSeconds,
     cpuMicrosPerRequest: total > 0 ? (serverCpuSeconds * 1e6) / total : Number.NaN,
     serverCpuCores: serverCpuSeconds / wallSeconds,
+    loadGeneratorCpuCores: (own.user + own.system) / 1e6 / wallSeconds,
+    machineBusyCores: machineSeconds / wallSeconds,
   };
 }
 

@@ -1,14 +1,16 @@
 /**
  * Summarises a V8 .cpuprofile (from BENCH_CPU_PROF=<dir> npm run bench):
  * self time by package/file and by function, and total (inclusive) time by
- * function. Usage: tsx bench/profile-top.ts <file.cpuprofile> [rows]
+ * function. Usage: tsx bench/profile-top.ts <file.cpuprofile> [rows] [lastSeconds]
+ * lastSeconds keeps only the samples of the profile's final seconds: the
+ * service child is stopped right after its measured run, so
+ * lastSeconds = BENCH_DURATION excludes startup, seeding and warm-up.
  */
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
   children?: number[];
 }
 interface Profile {
@@ -16,14 +18,28 @@ interface Profile {
   startTime: number;
   endTime: number;
   samples: number[];
+  timeDeltas: number[];
 }
 
-const [file, rowsArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: tsx bench/profile-top.ts <file.cpuprofile> [rows]');
+const [file, rowsArg, lastArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: tsx bench/profile-top.ts <file.cpuprofile> [rows] [lastSeconds]');
 const rows = Number(rowsArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const msPerSample = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+
+// Hits per node, from the samples inside the window (all of them by default).
+const from = lastArg ? profile.endTime - Number(lastArg) * 1e6 : -Infinity;
+const hits = new Map<number, number>();
+let t = profile.startTime;
+let kept = 0;
+profile.samples.forEach((nodeId, i) => {
+  t += profile.timeDeltas[i] ?? 0;
+  if (t < from) return;
+  hits.set(nodeId, (hits.get(nodeId) ?? 0) + 1);
+  kept++;
+});
+const windowMs = (profile.endTime - Math.max(from, profile.startTime)) / 1000;
+const msPerSample = windowMs / Math.max(kept, 1);
 
 /** node_modules/<pkg> (scoped too), a repo-relative path, or a V8 category like (garbage collector). */
 function owner(url: string, name: string): string {
@@ -49,7 +65,7 @@ const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k)
 function walk(id: number, onStack: Map<string, number>): number {
   const n = byId.get(id)!;
   const key = label(n);
-  const self = (n.hitCount ?? 0) * msPerSample;
+  const self = (hits.get(n.id) ?? 0) * msPerSample;
   add(selfByFn, key, self);
   add(selfByOwner, owner(n.callFrame.url, n.callFrame.functionName), self);
   onStack.set(key, (onStack.get(key) ?? 0) + 1);

@@ -3,6 +3,7 @@
  * bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import type { LoadSettings, Measurement } from './load.ts';
 
@@ -26,7 +27,7 @@ export function ratios(service: Measurement, baseline: Measurement): Report['rat
   };
 }
 
-const COLUMNS = ['', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU cores', 'requests', 'non-2xx', 'errors'] as const;
+const COLUMNS = ['', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'server cores', 'requests', 'non-2xx', 'errors', 'loadgen cores', 'machine busy'] as const;
 
 function row(label: string, m: Measurement): string[] {
   return [
@@ -39,6 +40,8 @@ function row(label: string, m: Measurement): string[] {
     String(m.totalRequests),
     String(m.non2xx),
     String(m.errors + m.timeouts),
+    m.loadGeneratorCpuCores.toFixed(2),
+    `${m.machineBusyCores.toFixed(2)}/${cpus().length}`,
   ];
 }
 
@@ -49,7 +52,7 @@ function formatTable(rows: string[][]): string {
 
 export function printReport(r: Report): void {
   const { settings: s, environment: e } = r;
-  const ratioRow = ['service / baseline', `${r.ratios.requestsPerSecond.toFixed(2)}x`, '', '', `${r.ratios.cpuPerRequest.toFixed(2)}x`, '', '', '', ''];
+  const ratioRow = ['service / baseline', `${r.ratios.requestsPerSecond.toFixed(2)}x`, '', '', `${r.ratios.cpuPerRequest.toFixed(2)}x`, '', '', '', '', '', ''];
   const lines = [
     '',
     `GET ${r.endpoint}: ${s.connections} connections, ${s.durationSeconds} s measured after a ${s.warmupSeconds} s warm-up (discarded)`,
@@ -59,8 +62,9 @@ export function printReport(r: Report): void {
     '',
     `${r.goal.description}: ${r.goal.met ? 'MET' : 'NOT MET'} (${r.ratios.requestsPerSecond.toFixed(2)} x)`,
     '',
-    'CPU µs/req and CPU cores: the server process only (utime+stime of /proc/<pid>/stat, all threads, over the measured run).',
-    'PostgreSQL backends and the load generator (autocannon, in this process) are NOT counted, though they share the same machine.',
+    'CPU µs/req and server cores: the server process only (utime+stime of /proc/<pid>/stat, all threads, over the measured run);',
+    'PostgreSQL backends and the load generator are NOT counted in them. For context only: loadgen cores = autocannon (this process),',
+    'machine busy = all cores of the machine (/proc/stat), which includes PostgreSQL and any other process running meanwhile.',
     '',
   ];
   process.stdout.write(lines.join('\n'));
