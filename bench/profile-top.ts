@@ -27,19 +27,17 @@ const rows = Number(rowsArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 
-// Hits per node, from the samples inside the window (all of them by default).
+// Time per node (ms) from the samples inside the window (all of them by default).
+// As in Chrome DevTools, sample i is weighted by the gap to the next sample.
 const from = lastArg ? profile.endTime - Number(lastArg) * 1e6 : -Infinity;
-const hits = new Map<number, number>();
+const selfMs = new Map<number, number>();
 let t = profile.startTime;
-let kept = 0;
 profile.samples.forEach((nodeId, i) => {
   t += profile.timeDeltas[i] ?? 0;
   if (t < from) return;
-  hits.set(nodeId, (hits.get(nodeId) ?? 0) + 1);
-  kept++;
+  const weight = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+  selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + weight);
 });
-const windowMs = (profile.endTime - Math.max(from, profile.startTime)) / 1000;
-const msPerSample = windowMs / Math.max(kept, 1);
 
 /** node_modules/<pkg> (scoped too), a repo-relative path, or a V8 category like (garbage collector). */
 function owner(url: string, name: string): string {
@@ -57,26 +55,32 @@ function owner(url: string, name: string): string {
 const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}  ${owner(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`;
 
 const selfByOwner = new Map<string, number>();
+/** Self time charged to the nearest npm package or repository file on the stack (node internals, natives and GC go to their caller). */
+const selfByCaller = new Map<string, number>();
 const selfByFn = new Map<string, number>();
 const totalByFn = new Map<string, number>();
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
 // Inclusive time: walk the tree, counting each function once per stack (recursion-safe).
-function walk(id: number, onStack: Map<string, number>): number {
+const isCodeOwner = (o: string) => !o.startsWith('(') && !o.startsWith('node:');
+function walk(id: number, onStack: Map<string, number>, caller: string): number {
   const n = byId.get(id)!;
   const key = label(n);
-  const self = (hits.get(n.id) ?? 0) * msPerSample;
+  const self = selfMs.get(n.id) ?? 0;
+  const own = owner(n.callFrame.url, n.callFrame.functionName);
+  const charged = isCodeOwner(own) ? own : own === '(idle)' || own === '(program)' || own === '(garbage collector)' ? own : caller;
   add(selfByFn, key, self);
-  add(selfByOwner, owner(n.callFrame.url, n.callFrame.functionName), self);
+  add(selfByOwner, own, self);
+  add(selfByCaller, charged, self);
   onStack.set(key, (onStack.get(key) ?? 0) + 1);
   let total = self;
-  for (const c of n.children ?? []) total += walk(c, onStack);
+  for (const c of n.children ?? []) total += walk(c, onStack, isCodeOwner(own) ? own : caller);
   onStack.set(key, onStack.get(key)! - 1);
   if (onStack.get(key) === 0) add(totalByFn, key, total);
   return total;
 }
 const root = profile.nodes[0]!;
-const all = walk(root.id, new Map());
+const all = walk(root.id, new Map(), '(node/native, no package caller)');
 const idle = [...selfByFn].filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
 const busy = all - idle;
 
@@ -86,7 +90,8 @@ function top(title: string, m: Map<string, number>, skip: (k: string) => boolean
     console.log(`${v.toFixed(0).padStart(8)}  ${((100 * v) / busy).toFixed(1).padStart(5)}%  ${k}`);
   }
 }
-console.log(`${file}: ${(all / 1000).toFixed(1)} s profiled, ${(busy / 1000).toFixed(1)} s busy, ${msPerSample.toFixed(2)} ms/sample`);
+console.log(`${file}: ${(all / 1000).toFixed(1)} s profiled, ${(busy / 1000).toFixed(1)} s not idle (wall time: includes time the thread was runnable but descheduled)`);
 top('self time by package / file', selfByOwner, (k) => k === '(idle)');
+top('self time charged to the nearest package or file (node internals and natives charged to their caller)', selfByCaller, (k) => k === '(idle)');
 top('self time by function', selfByFn, (k) => k.startsWith('(idle)'));
 top('total time by function', totalByFn, (k) => k.startsWith('(root)') || k.startsWith('(idle)') || k.startsWith('(program)'));

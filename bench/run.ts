@@ -10,7 +10,8 @@
  *   BENCH_CONNECTIONS   concurrent connections (default 50)
  *   BENCH_CONTACTS      contacts to seed (default 200)
  *   BENCH_POOL_MAX      pg pool size of each server (default 10, the service's default)
- *   BENCH_CPU_PROF      if set, the service child runs with --cpu-prof, profile written to this directory
+ *   BENCH_CPU_PROF      if set, both children run with --cpu-prof, profiles written to <dir>/service and
+ *                       <dir>/baseline (summarise with `tsx bench/profile-top.ts <file> 30 $BENCH_DURATION`)
  *
  * Exit status: 1 if PostgreSQL is unreachable, a step fails, or any response
  * was not 2xx; 0 otherwise (whether the goal is met is reported, not enforced).
@@ -45,6 +46,7 @@ const load: LoadSettings = {
 const contactCount = intFromEnv('BENCH_CONTACTS', 200);
 const poolMax = intFromEnv('BENCH_POOL_MAX', 10);
 const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+const profileArgs = (name: string) => (cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfDir, name)] : []);
 
 const children = new Set<ServerChild>();
 async function start(file: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerChild> {
@@ -81,7 +83,7 @@ async function main(): Promise<number> {
   const databaseUrl = await recreateBenchDatabase();
   const endpoint = '/v1/contacts/{id}';
   try {
-    log(`service: starting on database poc_bench${cpuProfDir ? ` (--cpu-prof into ${cpuProfDir})` : ''}`);
+    log(`service: starting on database poc_bench${cpuProfDir ? ` (CPU profiles into ${cpuProfDir})` : ''}`);
     const service = await start(
       'serve-service.ts',
       {
@@ -95,7 +97,7 @@ async function main(): Promise<number> {
         RATE_LIMIT_MAX: '100000000',
         DATA_DIR: dataDir,
       },
-      cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
+      profileArgs('service'),
     );
     const token = delegateToken(JWT_SECRET);
     const headers = { authorization: `Bearer ${token}` };
@@ -110,7 +112,7 @@ async function main(): Promise<number> {
     await stop(service);
 
     log('baseline: starting');
-    const baseline = await start('serve-baseline.ts', { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(poolMax) });
+    const baseline = await start('serve-baseline.ts', { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(poolMax) }, profileArgs('baseline'));
     await probe(baseline.baseUrl, target, {});
     log(`baseline: measuring GET ${target}`);
     const b = await measure('baseline', baseline.baseUrl + target, baseline.pid, {}, load);

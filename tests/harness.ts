@@ -64,7 +64,16 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; url?: string; 
     handle,
     url,
     cleanup: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
+      // Without FORCE: the pool's sockets may still be closing; wait for them rather than kill them.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`drop database if exists ${name}`);
+          break;
+        } catch (err) {
+          if (attempt >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       await admin.end();
     },
   };
