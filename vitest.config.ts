@@ -30,7 +30,7 @@ export default defineConfig({
       ...(realPostgres
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'postgres',
                 include: ['tests/integration/**/*.test.ts', 'tests/postgres/**/*.test.ts'],

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { authPlugin } from './auth/plugin.ts';
 import type { Config } from './config.ts';
 import { contactsRoutes } from './contacts/routes.ts';
+import { disclosureRoutes } from './disclosure/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { problemHandlers } from './http/errors.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
@@ -67,6 +68,8 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'participation', description: 'States joining and withdrawing (voluntary participation)' },
         { name: 'contacts', description: 'Points of contact, encrypted at rest' },
+        { name: 'disclosure', description: "Consent-based disclosure: the owner's grants, unilateral or reciprocal" },
+        { name: 'directory', description: 'The directory as the caller may see it, and the public directory' },
         { name: 'ledger', description: 'The append-only ledger of every state change' },
       ],
       components: {
@@ -113,6 +116,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(healthRoutes(db));
   await app.register(statesRoutes(services.states));
   await app.register(contactsRoutes(services.contacts));
+  await app.register(disclosureRoutes(services.disclosure));
   await app.register(ledgerRoutes(services.ledger, db));
   return base;
 }

@@ -1,6 +1,7 @@
 /** Composition root: builds every domain service from the shared mechanisms. */
 import type { Clock } from './clock.ts';
 import { createContactsService } from './contacts/service.ts';
+import { createDisclosureService } from './disclosure/service.ts';
 import { indexKey, type Keyring } from './crypto/keyring.ts';
 import type { Db } from './db/index.ts';
 import { createKeysService } from './keys/service.ts';
@@ -11,8 +12,9 @@ export function createServices({ db, keyring, clock }: { db: Db; keyring: Keyrin
   const keys = createKeysService({ keyring, clock });
   const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment') });
   const states = createStatesService({ db, clock, keys, ledger });
-  const contacts = createContactsService({ db, clock, keys, ledger, states, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });
-  return { db, keys, ledger, states, contacts };
+  const disclosure = createDisclosureService({ db, clock, ledger, states });
+  const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });
+  return { db, keys, ledger, states, disclosure, contacts };
 }
 
 export type Services = ReturnType<typeof createServices>;

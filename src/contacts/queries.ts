@@ -1,5 +1,5 @@
 /** SQL for contacts. Rows carry ciphertexts; decryption happens in the service. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Queryable } from '../db/index.ts';
 import type { ContactsTable } from '../db/schema.ts';
 
@@ -57,4 +57,31 @@ export async function remove(q: Queryable, id: string): Promise<void> {
 export async function removeAllOfState(q: Queryable, state: string): Promise<number> {
   const rows = await q.deleteFrom('contacts').where('state_code', '=', state).returning('id').execute();
   return rows.length;
+}
+
+export interface DirectoryFilter {
+  /** Restrict to these owner states, or to public contacts of any state (both may apply: OR). */
+  states: string[] | 'all';
+  includePublic: boolean;
+  after?: { state: string; createdAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+/** Contacts of participating states in directory order (state, creation, id). */
+export function listDirectory(q: Queryable, f: DirectoryFilter): Promise<ContactRowWithKey[]> {
+  let query = withKey(q);
+  if (f.states !== 'all') {
+    const states = f.states;
+    query = query.where((eb) => {
+      const ors = [];
+      if (states.length > 0) ors.push(eb('contacts.state_code', 'in', states));
+      if (f.includePublic) ors.push(eb('contacts.visibility', '=', 'public'));
+      return ors.length > 0 ? eb.or(ors) : eb.val(false);
+    });
+  }
+  if (f.after) {
+    const { state, createdAt, id } = f.after;
+    query = query.where(sql<boolean>`(contacts.state_code, contacts.created_at, contacts.id) > (${state}, ${createdAt}, ${id}::uuid)`);
+  }
+  return query.orderBy('contacts.state_code').orderBy('contacts.created_at').orderBy('contacts.id').limit(f.limit).execute();
 }

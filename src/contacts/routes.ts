@@ -77,6 +77,41 @@ export const contactsRoutes =
       },
     });
 
+    const directoryResponse = z
+      .object({
+        states: z.array(
+          z.object({
+            state: z.string(),
+            domains: z.object({ diplomatic: z.array(contactSchema).optional(), policy: z.array(contactSchema).optional(), technical: z.array(contactSchema).optional() }),
+          }),
+        ),
+        nextCursor: z.string().nullable(),
+      })
+      .meta({ id: 'Directory', description: 'Contacts grouped by state and domain; a contact serving several domains appears under each' });
+    const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitQuery });
+
+    app.get('/v1/directory', {
+      schema: {
+        tags: ['directory'],
+        summary: 'Every contact the caller may see, grouped by state and domain',
+        querystring: pageQuery,
+        response: { 200: directoryResponse, 400: problemSchema, 401: problemSchema },
+      },
+      handler: async (req) => contacts.directory(req.actor!, req.query),
+    });
+
+    app.get('/v1/public/directory', {
+      config: { public: true },
+      schema: {
+        tags: ['directory'],
+        summary: 'The public directory: contacts their states chose to make public (no authentication)',
+        security: [],
+        querystring: pageQuery,
+        response: { 200: directoryResponse, 400: problemSchema },
+      },
+      handler: async (req) => contacts.directory(null, req.query),
+    });
+
     app.delete('/v1/contacts/:id', {
       schema: {
         tags: ['contacts'],

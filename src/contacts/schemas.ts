@@ -1,8 +1,9 @@
 /** Contact request/response schemas (zod): the API contract for contacts. */
 import { z } from 'zod';
 
-export const DOMAINS = ['diplomatic', 'policy', 'technical'] as const;
-export type Domain = (typeof DOMAINS)[number];
+import { DOMAINS, VISIBILITIES, type Domain, type Visibility } from '../vocabulary.ts';
+
+export { DOMAINS, type Domain, type Visibility };
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
@@ -49,11 +50,13 @@ const domains = z
   .refine((d) => new Set(d).size === d.length, 'must not repeat a domain')
   .describe('The domains this contact serves; one contact may serve several');
 
-export const createContactSchema = contactFieldsSchema.extend({ domains }).strict();
+const visibility = z.enum(VISIBILITIES).describe('confidential (default): disclosed only under the disclosure rules; public: visible to everyone, including the unauthenticated public directory');
+
+export const createContactSchema = contactFieldsSchema.extend({ domains, visibility: visibility.optional() }).strict();
 
 export const updateContactSchema = contactFieldsSchema
   .partial()
-  .extend({ domains: domains.optional() })
+  .extend({ domains: domains.optional(), visibility: visibility.optional() })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'at least one field must be given');
 
@@ -75,6 +78,7 @@ export const contactSchema = z
     availability: z.string(),
     publicKey: z.string().nullable(),
     notes: z.string().nullable(),
+    visibility: z.enum(VISIBILITIES),
     version: z.number().int(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -13,23 +13,42 @@ import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
+import { NO_ACCESS, type Access, type DisclosureService } from '../disclosure/service.ts';
 import * as queries from './queries.ts';
 import type { ContactRow, ContactRowWithKey } from './queries.ts';
-import type { ContactFields, ContactPatch, ContactView, Domain } from './schemas.ts';
+import type { ContactFields, ContactPatch, ContactView, Domain, Visibility } from './schemas.ts';
 
 /** The metadata visibility is decided on: never the confidential fields. */
 export interface ContactMeta {
   state: string;
   domains: readonly string[];
+  visibility: 'confidential' | 'public';
 }
 
 /**
- * THE visibility rule. Foundation: the owning state's delegates and the
- * secretariat see a contact; nobody else does (and is told 404, not 403).
+ * THE visibility rule; every read path goes through it. A contact of state B
+ * (which participates: rows of other states are never read) is visible to
+ *   1. delegates of B and the secretariat, always;
+ *   2. a delegate of another participating state A for the domains B's grants
+ *      open to A (unilateral, or reciprocal while A grants B back), as
+ *      computed by the disclosure service into `access`;
+ *   3. anyone, authenticated or not (observers, the public view), when B
+ *      marked the contact public.
+ * Nobody else; refusals are 404 for single objects and omissions in lists.
+ * `actor` is null for the unauthenticated public view.
  */
-export function canSee(actor: Actor, contact: ContactMeta): boolean {
-  return actor.role === 'secretariat' || isDelegateOf(actor, contact.state);
+export function canSee(actor: Actor | null, contact: ContactMeta, access: Access): boolean {
+  if (contact.visibility === 'public') return true;
+  if (!actor) return false;
+  if (actor.role === 'secretariat' || isDelegateOf(actor, contact.state)) return true;
+  if (actor.role !== 'delegate') return false;
+  const open = access.domainsFrom(contact.state);
+  return contact.domains.some((d) => open.has(d));
 }
+
+/** Whether canSee may depend on grants (so they must be loaded first). */
+const needsGrants = (actor: Actor, contact: ContactMeta) =>
+  contact.visibility !== 'public' && actor.role === 'delegate' && actor.state !== contact.state;
 
 /** Only the owning state's delegates may change its contacts. */
 function canEdit(actor: Actor, contact: ContactMeta): boolean {
@@ -73,10 +92,11 @@ interface Deps {
   keys: KeysService;
   ledger: LedgerService;
   states: StatesService;
+  disclosure: DisclosureService;
   emailIndexKey: Uint8Array;
 }
 
-export function createContactsService({ db, clock, keys, ledger, states, emailIndexKey }: Deps) {
+export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey }: Deps) {
   const loc = (column: string, rowId: string) => ({ table: 'contacts', column, rowId });
   const emailIndex = (email: string) => blindIndex(emailIndexKey, normalizeEmail(email));
 
@@ -118,22 +138,28 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
       state: row.state_code,
       domains: row.domains as Domain[],
       ...plain,
+      visibility: row.visibility,
       version: row.version,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
 
-  const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains });
+  const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains, visibility: row.visibility });
 
   function duplicateEmail(err: unknown): never {
     if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict('the state already lists a contact with this email address');
     throw err;
   }
 
-  async function create(actor: Actor, state: string, input: ContactFields & { domains: Domain[] }): Promise<{ contact: ContactView; receipt: Receipt }> {
+  async function create(
+    actor: Actor,
+    state: string,
+    input: ContactFields & { domains: Domain[]; visibility?: Visibility | undefined },
+  ): Promise<{ contact: ContactView; receipt: Receipt }> {
     if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may add its contacts`);
-    const plain: Plain = { ...input, publicKey: input.publicKey ?? null, notes: input.notes ?? null };
+    const { domains, visibility = 'confidential', ...fields } = input;
+    const plain: Plain = { ...fields, publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
     return db
       .transaction()
       .execute(async (trx) => {
@@ -141,7 +167,6 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
         const key = await keys.activeKey(trx, state);
         const id = randomUUID();
         const now = clock();
-        const { domains } = input;
         const row: ContactRow = {
           id,
           state_code: state,
@@ -150,6 +175,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
           ...sealFields(key, id, plain),
           email_bidx: emailIndex(plain.email),
           version: 1,
+          visibility,
           created_at: now,
           updated_at: now,
         };
@@ -159,7 +185,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
           actor,
           parties: [state],
           subject: { state, contact: id },
-          facts: { domains },
+          facts: { domains, visibility },
           content: { ...plain, domains },
         });
         return { contact: view(row, plain), receipt };
@@ -169,7 +195,9 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
 
   async function get(actor: Actor, id: string): Promise<ContactView> {
     const row = await queries.findById(db, id);
-    if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+    if (!row) throw notFound('contact');
+    const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(db, actor) : NO_ACCESS;
+    if (!canSee(actor, meta(row), access)) throw notFound('contact');
     return view(row, openFields(row));
   }
 
@@ -180,6 +208,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
   ): Promise<{ items: ContactView[]; nextCursor: string | null }> {
     // Filter by canSee before paginating, so neither the page nor the cursor
     // says anything about contacts the caller may not see.
+    const access = await disclosure.accessFor(db, actor);
     const visible: ContactRowWithKey[] = [];
     let after = opts.cursor ? decodeCursor(opts.cursor) : undefined;
     const batch = opts.limit + 1;
@@ -191,7 +220,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
         after,
         limit: batch,
       });
-      visible.push(...rows.filter((r) => canSee(actor, meta(r))));
+      visible.push(...rows.filter((r) => canSee(actor, meta(r), access)));
       const last = rows.at(-1);
       if (rows.length < batch || visible.length > opts.limit || !last) break;
       after = { createdAt: new Date(last.created_at), id: last.id };
@@ -209,12 +238,14 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
       .transaction()
       .execute(async (trx) => {
         const row = await queries.findById(trx, id, true);
-        if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+        if (!row) throw notFound('contact');
+        const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
+        if (!canSee(actor, meta(row), access)) throw notFound('contact');
         if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may change its contacts`);
         if (ifMatch !== undefined && ifMatch !== row.version) {
           throw new Problem('precondition-failed', `contact is at version ${row.version}, not ${ifMatch}`);
         }
-        const { domains, ...fields } = patch;
+        const { domains, visibility, ...fields } = patch;
         const plain: Plain = { ...openFields(row) };
         for (const [k, v] of Object.entries(fields)) (plain as unknown as Record<string, unknown>)[k] = v ?? null;
         // Re-seal every field under the state's current key, so a row never mixes keys.
@@ -223,6 +254,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
         const values = {
           key_id: key.id,
           domains: domains ?? row.domains,
+          visibility: visibility ?? row.visibility,
           ...sealFields(key, id, plain),
           email_bidx: emailIndex(plain.email),
           version: row.version + 1,
@@ -234,7 +266,7 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
           actor,
           parties: [row.state_code],
           subject: { state: row.state_code, contact: id },
-          facts: { changed: Object.keys(patch).sort(), version: values.version },
+          facts: { changed: Object.keys(patch).sort(), version: values.version, visibility: values.visibility },
           content: { ...plain, domains: values.domains },
         });
         return { contact: view({ ...row, ...values }, plain), receipt };
@@ -245,7 +277,9 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
   async function remove(actor: Actor, id: string): Promise<{ receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
       const row = await queries.findById(trx, id, true);
-      if (!row || !canSee(actor, meta(row))) throw notFound('contact');
+      if (!row) throw notFound('contact');
+      const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
+      if (!canSee(actor, meta(row), access)) throw notFound('contact');
       if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may remove its contacts`);
       await queries.remove(trx, id);
       const receipt = await ledger.append(trx, { type: 'contact.deleted', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
@@ -258,7 +292,60 @@ export function createContactsService({ db, clock, keys, ledger, states, emailIn
     await queries.removeAllOfState(trx, state);
   });
 
-  return { create, get, list, update, remove };
+  /**
+   * The directory as the caller may see it (null: the unauthenticated public
+   * view), paginated in (state, creation, id) order and grouped by state and
+   * domain. A contact serving several domains is listed under each of them.
+   */
+  async function directory(actor: Actor | null, opts: { cursor?: string | undefined; limit: number }): Promise<{ states: DirectoryState[]; nextCursor: string | null }> {
+    const access = actor ? await disclosure.accessFor(db, actor) : NO_ACCESS;
+    let scope: string[] | 'all' = [];
+    if (actor?.role === 'secretariat') scope = 'all';
+    else if (actor?.role === 'delegate') scope = [actor.state!, ...(await disclosure.ownersVisibleTo(db, actor, access))];
+    const visible: ContactRowWithKey[] = [];
+    let after = opts.cursor ? decodeDirectoryCursor(opts.cursor) : undefined;
+    const batch = opts.limit + 1;
+    for (;;) {
+      const rows = await queries.listDirectory(db, { states: scope, includePublic: true, after, limit: batch });
+      visible.push(...rows.filter((r) => canSee(actor, meta(r), access)));
+      const last = rows.at(-1);
+      if (rows.length < batch || visible.length > opts.limit || !last) break;
+      after = { state: last.state_code, createdAt: new Date(last.created_at), id: last.id };
+    }
+    const page = visible.slice(0, opts.limit);
+    const last = page.at(-1);
+    const byState = new Map<string, DirectoryState>();
+    for (const row of page) {
+      let entry = byState.get(row.state_code);
+      if (!entry) byState.set(row.state_code, (entry = { state: row.state_code, domains: {} }));
+      const contact = view(row, openFields(row));
+      for (const d of row.domains as Domain[]) (entry.domains[d] ??= []).push(contact);
+    }
+    return {
+      states: [...byState.values()],
+      nextCursor: visible.length > opts.limit && last ? encodeDirectoryCursor(last.state_code, new Date(last.created_at), last.id) : null,
+    };
+  }
+
+  return { create, get, list, update, remove, directory };
+}
+
+export interface DirectoryState {
+  state: string;
+  domains: Partial<Record<Domain, ContactView[]>>;
+}
+
+function encodeDirectoryCursor(state: string, createdAt: Date, id: string): string {
+  return Buffer.from(`${state}|${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeDirectoryCursor(cursor: string): { state: string; createdAt: Date; id: string } {
+  const [state, at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!state || !/^[A-Z]{3}$/.test(state) || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new Problem('bad-request', 'cursor is not valid');
+  }
+  return { state, createdAt, id };
 }
 
 function encodeCursor(createdAt: Date, id: string): string {

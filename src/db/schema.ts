@@ -41,6 +41,17 @@ export interface ContactsTable {
   notes: Uint8Array | null;
   email_bidx: Uint8Array;
   version: number;
+  visibility: 'confidential' | 'public';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DisclosureGrantsTable {
+  owner_state: string;
+  /** A state code, or '*' for every participating state. */
+  counterpart: string;
+  mode: 'unilateral' | 'reciprocal';
+  domains: string[];
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -63,6 +74,7 @@ export interface Database {
   states: StatesTable;
   state_keys: StateKeysTable;
   contacts: ContactsTable;
+  disclosure_grants: DisclosureGrantsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_state: LedgerStateTable;
 }

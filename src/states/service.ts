@@ -65,8 +65,9 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
    * plaintext). Other domains' data about the state is removed by the
    * callbacks registered with onWithdraw.
    */
-  const withdrawHooks: ((trx: Trx, state: string) => Promise<void>)[] = [];
-  function onWithdraw(hook: (trx: Trx, state: string) => Promise<void>) {
+  type WithdrawHook = (trx: Trx, state: string, actor: Actor) => Promise<void>;
+  const withdrawHooks: WithdrawHook[] = [];
+  function onWithdraw(hook: WithdrawHook) {
     withdrawHooks.push(hook);
   }
 
@@ -75,7 +76,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
     return db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
       if (row?.status !== 'participating') throw conflict(`${state} is not participating`);
-      for (const hook of withdrawHooks) await hook(trx, state);
+      for (const hook of withdrawHooks) await hook(trx, state, actor);
       const destroyed = await keys.destroyStateKeys(trx, state);
       const now = clock();
       await trx.updateTable('states').set({ status: 'withdrawn', withdrawn_at: now, updated_at: now }).where('code', '=', state).execute();
