@@ -5,7 +5,7 @@
  * security headers, or decryption: the floor the service is compared to.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** bytea arrives as Buffer: send it as base64 so the JSON stays compact. */
 function toJson(row: Record<string, unknown>): Record<string, unknown> {

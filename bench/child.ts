@@ -1,7 +1,7 @@
 /**
  * The parent side: start a server file as its own node process (so its CPU
- * time can be read from /proc/<pid>/stat, see cpu.ts), wait for its `{"port": N}` line,
- * and stop it with SIGTERM (SIGKILL if it hangs).
+ * time can be read from /proc/<pid>/stat, see cpu.ts), wait for its
+ * `{"port": N}` line, and stop it with SIGTERM (SIGKILL if it hangs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -15,6 +15,14 @@ export interface ServerChild {
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
+
+/** Every child still running, from the moment it is spawned (see killAllNow). */
+const live = new Set<ChildProcess>();
+
+/** SIGKILL every child still running; synchronous, for process 'exit' handlers. */
+export function killAllNow(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
 
 function isReadyMessage(value: unknown): value is ReadyMessage {
   return typeof value === 'object' && value !== null && 'port' in value && typeof value.port === 'number';
@@ -37,6 +45,8 @@ export function spawnServer(file: string, env: Record<string, string>, nodeArgs:
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

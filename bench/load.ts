@@ -20,6 +20,8 @@ export interface Measurement {
   latencyP99Ms: number;
   latencyAvgMs: number;
   totalRequests: number;
+  /** Mean response size (headers + body) in bytes. */
+  bytesPerResponse: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -57,6 +59,7 @@ export async function measure(name: string, url: string, pid: number, headers: R
     latencyP99Ms: r.latency.p99,
     latencyAvgMs: r.latency.average,
     totalRequests: total,
+    bytesPerResponse: total > 0 && r.throughput.total !== undefined ? r.throughput.total / total : Number.NaN,
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,

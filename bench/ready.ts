@@ -17,8 +17,11 @@ export function announceReady(app: FastifyInstance): void {
 }
 
 export function closeOnSignal(close: () => Promise<void>): void {
+  let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
       close().then(
         () => process.exit(0),
         (err: unknown) => {

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnServer, type ServerChild } from './child.ts';
+import { killAllNow, spawnServer, type ServerChild } from './child.ts';
 import { clockTicksPerSecond } from './cpu.ts';
 import { checkPostgres, dropBenchDatabase, PostgresUnreachable, recreateBenchDatabase } from './db.ts';
 import { allOk, measure, type LoadSettings, type Measurement } from './load.ts';
@@ -49,14 +49,30 @@ const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_C
 const profileArgs = (name: string) => (cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfDir, name)] : []);
 
 const children = new Set<ServerChild>();
+let interrupted = false;
+let dataDir: string | undefined;
+
 async function start(file: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerChild> {
+  if (interrupted) throw new Error('interrupted');
   const child = await spawnServer(path.join(BENCH_DIR, file), env, nodeArgs);
   children.add(child);
   return child;
 }
+
 async function stop(child: ServerChild): Promise<void> {
   await child.stop();
   children.delete(child);
+}
+
+let cleaning: Promise<void> | undefined;
+/** Stops the servers, drops poc_bench, removes the data directory; once, whoever asks first. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await Promise.all([...children].map((c) => stop(c)));
+    await dropBenchDatabase().catch((err: unknown) => log(`could not drop poc_bench: ${String(err)}`));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
 function log(message: string): void {
@@ -79,7 +95,7 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'poc-bench-'));
+  dataDir = mkdtempSync(path.join(tmpdir(), 'poc-bench-'));
   const databaseUrl = await recreateBenchDatabase();
   const endpoint = '/v1/contacts/{id}';
   try {
@@ -136,24 +152,28 @@ async function main(): Promise<number> {
     for (const m of failed) console.error(`NOT ALL RESPONSES 2xx: ${describeFailures(m)}`);
     return failed.length > 0 ? 1 : 0;
   } finally {
-    await Promise.all([...children].map((c) => stop(c)));
-    await dropBenchDatabase().catch((err: unknown) => log(`could not drop poc_bench: ${String(err)}`));
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }
 
+// `on`, not `once`, and idempotent: the tsx CLI re-sends a signal it thinks
+// was not received, and a second signal with no listener left would kill the
+// process before poc_bench is dropped.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     log(`${signal}: stopping servers and dropping poc_bench`);
-    void Promise.all([...children].map((c) => c.stop()))
-      .then(() => dropBenchDatabase())
-      .finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(130));
   });
 }
+// Last resort (exit while a child is starting, or on an unexpected error): never leave a server behind.
+process.on('exit', killAllNow);
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(interrupted ? 130 : code),
   (err: unknown) => {
+    if (interrupted) return; // the signal handler exits once cleanup is done
     console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
