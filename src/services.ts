@@ -4,6 +4,7 @@ import { createContactsService } from './contacts/service.ts';
 import { createDisclosureService } from './disclosure/service.ts';
 import { indexKey, type Keyring } from './crypto/keyring.ts';
 import type { Db } from './db/index.ts';
+import { createRotationService } from './keys/rotation.ts';
 import { createKeysService } from './keys/service.ts';
 import { createLedgerService } from './ledger/service.ts';
 import { createStatesService } from './states/service.ts';
@@ -14,7 +15,9 @@ export function createServices({ db, keyring, clock }: { db: Db; keyring: Keyrin
   const states = createStatesService({ db, clock, keys, ledger });
   const disclosure = createDisclosureService({ db, clock, ledger, states });
   const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });
-  return { db, keys, ledger, states, disclosure, contacts };
+  const rotation = createRotationService({ db, keyring, keys, ledger });
+  rotation.register(contacts.reencrypt);
+  return { db, keys, ledger, states, disclosure, contacts, rotation };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -42,6 +42,11 @@ export function listByState(q: Queryable, f: ListFilter): Promise<ContactRowWith
   return query.orderBy('contacts.created_at').orderBy('contacts.id').limit(f.limit).execute();
 }
 
+/** Rows of a state sealed under another key than `keyId`, locked for re-encryption. */
+export function listSealedUnderOtherKey(q: Queryable, state: string, keyId: string, limit: number): Promise<ContactRowWithKey[]> {
+  return withKey(q).where('contacts.state_code', '=', state).where('contacts.key_id', '!=', keyId).orderBy('contacts.id').limit(limit).forUpdate('contacts').skipLocked().execute();
+}
+
 export async function insert(q: Queryable, row: ContactRow): Promise<void> {
   await q.insertInto('contacts').values(row).execute();
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Trx } from '../db/index.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -327,7 +327,16 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     };
   }
 
-  return { create, get, list, update, remove, directory };
+  /** Key rotation: re-seals up to `limit` of the state's contacts under `to` (content, version and timestamps unchanged). */
+  async function reencrypt(trx: Trx, state: string, to: Key, limit: number): Promise<number> {
+    const rows = await queries.listSealedUnderOtherKey(trx, state, to.id, limit);
+    for (const row of rows) {
+      await queries.update(trx, row.id, { key_id: to.id, ...sealFields(to, row.id, openFields(row)) });
+    }
+    return rows.length;
+  }
+
+  return { create, get, list, update, remove, directory, reencrypt };
 }
 
 export interface DirectoryState {

@@ -75,7 +75,21 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     return rows.map((r) => r.id);
   }
 
-  return { unwrap, createStateKey, activeKey, destroyStateKeys };
+  /** Destroys the given keys (used when a rotation has moved everything off them). */
+  async function destroyKeys(trx: Trx, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await trx
+      .updateTable('state_keys')
+      .set({ wrapped_key: null, kek_id: null, status: 'destroyed', destroyed_at: clock() })
+      .where('id', 'in', ids)
+      .where('status', '!=', 'destroyed')
+      .returning('id')
+      .execute();
+    for (const r of rows) cache.delete(r.id);
+    return rows.map((r) => r.id);
+  }
+
+  return { unwrap, createStateKey, activeKey, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;
