@@ -4,7 +4,6 @@
  * tests and the benchmark build the same app as production.
  */
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
@@ -17,6 +16,7 @@ import { contactsRoutes } from './contacts/routes.ts';
 import { disclosureRoutes } from './disclosure/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { problemHandlers } from './http/errors.ts';
+import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import type { Services } from './services.ts';
 import { statesRoutes } from './states/routes.ts';
@@ -56,9 +56,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  });
+  securityHeaders(base);
 
   await app.register(swagger, {
     openapi: {
@@ -107,7 +105,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
     });
     // The docs page runs an inline script: relax the CSP for this context only.
     docs.addHook('onSend', async (_req, reply) => {
-      reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'");
+      reply.header('content-security-policy', DOCS_CSP);
     });
     await docs.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: OPENAPI_INFO.title } });
   });

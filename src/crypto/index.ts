@@ -6,6 +6,8 @@
  *   blindIndex           keyed BLAKE2b for exact-match lookups on encrypted columns
  *   commitment           keyed hash (HMAC-SHA-512/256) of content written to the ledger
  *   sha256               plain hash (Merkle tree)
+ *   signingKeyPair /     Ed25519 (RFC 8032) signatures for ledger checkpoints, from a
+ *   sign / verify        32-byte seed held in configuration
  *
  * Sealed format (version 1), stored as bytea:
  *   0x01 | keyId (16 bytes) | nonce (24 bytes) | ciphertext+tag
@@ -90,14 +92,27 @@ export function keyFromBytes(bytes: Uint8Array): Key {
 }
 
 function associatedData(loc: Location, keyId: string): Uint8Array {
-  return utf8(['poc/v1', loc.table, loc.column, loc.rowId, keyId].join('\u0000'));
+  return textEncoder.encode(`poc/v1\u0000${loc.table}\u0000${loc.column}\u0000${loc.rowId}\u0000${keyId}`);
+}
+
+/** Key ids as bytes, computed once per key (key ids are not secret: plain comparison is fine). */
+const idBytesCache = new WeakMap<Key, Uint8Array>();
+function idBytes(key: Key): Uint8Array {
+  let b = idBytesCache.get(key);
+  if (!b) idBytesCache.set(key, (b = fromHex(key.id)));
+  return b;
+}
+function headerNamesKey(sealed: Uint8Array, key: Key): boolean {
+  const id = idBytes(key);
+  for (let i = 0; i < KEY_ID_BYTES; i++) if (sealed[1 + i] !== id[i]) return false;
+  return true;
 }
 
 export function seal(key: Key, plaintext: Uint8Array | string, loc: Location): Uint8Array {
   const message = typeof plaintext === 'string' ? utf8(plaintext) : plaintext;
   const out = new Uint8Array(HEADER_BYTES + message.length + TAG_BYTES);
   out[0] = VERSION_1;
-  out.set(fromHex(key.id), 1);
+  out.set(idBytes(key), 1);
   const nonce = out.subarray(1 + KEY_ID_BYTES, HEADER_BYTES);
   randomFillSync(nonce);
   const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -119,13 +134,14 @@ export function sealedKeyId(sealed: Uint8Array): string {
 }
 
 export function open(key: Key, sealed: Uint8Array, loc: Location): Uint8Array {
-  const keyId = sealedKeyId(sealed);
-  if (keyId !== key.id) throw new WrongKeyError(keyId, key.id);
+  if (sealed.length < HEADER_BYTES + TAG_BYTES) throw new DecryptionError('sealed value is too short');
+  if (sealed[0] !== VERSION_1) throw new UnsupportedVersionError(`unsupported sealed format version ${sealed[0]}`);
+  if (!headerNamesKey(sealed, key)) throw new WrongKeyError(sealedKeyId(sealed), key.id);
   try {
     return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
       sealed.subarray(HEADER_BYTES),
-      associatedData(loc, keyId),
+      associatedData(loc, key.id),
       sealed.subarray(1 + KEY_ID_BYTES, HEADER_BYTES),
       key.bytes,
     );
@@ -176,6 +192,38 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
     offset += p.length;
   }
   return sodium.crypto_hash_sha256(buf);
+}
+
+export const SIGNING_SEED_BYTES = 32;
+export const SIGNING_PUBLIC_KEY_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
+
+/** An Ed25519 key pair; `secretKey` is libsodium's 64-byte form (seed || public key). */
+export interface SigningKeyPair {
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+}
+
+/** The Ed25519 key pair of a 32-byte seed (RFC 8032 "private key"). Deterministic. */
+export function signingKeyPair(seed: Uint8Array): SigningKeyPair {
+  if (seed.length !== SIGNING_SEED_BYTES) throw new CryptoError(`a signing seed must be ${SIGNING_SEED_BYTES} bytes, got ${seed.length}`);
+  const { publicKey, privateKey } = sodium.crypto_sign_seed_keypair(seed);
+  return { publicKey, secretKey: privateKey };
+}
+
+/** Ed25519 detached signature (64 bytes) of a message. */
+export function sign(keyPair: SigningKeyPair, message: Uint8Array | string): Uint8Array {
+  return sodium.crypto_sign_detached(typeof message === 'string' ? utf8(message) : message, keyPair.secretKey);
+}
+
+/** True when `signature` is a valid Ed25519 signature of `message` by `publicKey`; false for any malformed input. */
+export function verify(publicKey: Uint8Array, message: Uint8Array | string, signature: Uint8Array): boolean {
+  if (publicKey.length !== SIGNING_PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false;
+  try {
+    return sodium.crypto_sign_verify_detached(signature, typeof message === 'string' ? utf8(message) : message, publicKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Constant-time equality; false for different lengths. */

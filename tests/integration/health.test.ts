@@ -17,6 +17,18 @@ describe('health and documentation', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('sends security headers (helmet), with a locked-down CSP for the API and a relaxed one for the docs page only', async () => {
+    const api = await h.request({ method: 'GET', url: '/healthz' });
+    expect(api.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-frame-options': 'SAMEORIGIN',
+    });
+    const docs = await h.request({ method: 'GET', url: '/docs/' });
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  });
+
   it('GET /readyz reports the database reachable and migrated', async () => {
     const res = await h.request({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
