@@ -6,6 +6,7 @@
  *   blindIndex           keyed BLAKE2b for exact-match lookups on encrypted columns
  *   commitment           keyed hash (HMAC-SHA-512/256) of content written to the ledger
  *   sha256               plain hash (Merkle tree)
+ *   hmacSha256           HMAC-SHA-256 (RFC 2104) with a key of any length (Standard Webhooks signatures)
  *   signingKeyPair /     Ed25519 (RFC 8032) signatures for ledger checkpoints, from a
  *   sign / verify        32-byte seed held in configuration
  *
@@ -192,6 +193,18 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
     offset += p.length;
   }
   return sodium.crypto_hash_sha256(buf);
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104; vectors in RFC 4231) with a key of any length, as
+ * the Standard Webhooks signature requires (its secrets are 24 to 64 bytes).
+ * libsodium's one-shot crypto_auth_hmacsha256 needs a 32-byte key; the
+ * init/update/final form accepts any length and hashes long keys first.
+ */
+export function hmacSha256(key: Uint8Array, message: Uint8Array | string): Uint8Array {
+  const state = sodium.crypto_auth_hmacsha256_init(key);
+  sodium.crypto_auth_hmacsha256_update(state, typeof message === 'string' ? utf8(message) : message);
+  return sodium.crypto_auth_hmacsha256_final(state);
 }
 
 export const SIGNING_SEED_BYTES = 32;
