@@ -53,7 +53,18 @@ export const configSchema = z
     JWT_ALGORITHM: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA'),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
+    /** base64 32-byte Ed25519 seed that signs ledger checkpoints; generated in development. */
     LEDGER_SIGNING_KEY: base64Key.optional(),
+    /** The log's identity: first line of every checkpoint and name of its signing key (C2SP signed-note). */
+    LEDGER_ORIGIN: z
+      .string()
+      .trim()
+      .regex(/^[^\s+]+$/u, { message: 'must be non-empty, without spaces or "+", e.g. poc.example.org/ledger' })
+      .default('poc-directory/ledger'),
+    /** A new checkpoint is signed once this many entries are not covered by the latest one... */
+    LEDGER_CHECKPOINT_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+    /** ...or once the oldest uncovered entry is this many seconds old. */
+    LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(60),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -61,7 +72,7 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
-      for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY'] as const) {
+      for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY', 'LEDGER_SIGNING_KEY'] as const) {
         if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
       }
       if (!c.JWT_SECRET && !c.JWT_PUBLIC_KEY) {

@@ -38,7 +38,7 @@ export async function startService(config: Config, logger: Logger, opts: { clock
       : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
   const migrations = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock });
+  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config });
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
   return {
     app,

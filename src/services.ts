@@ -6,12 +6,12 @@ import { indexKey, type Keyring } from './crypto/keyring.ts';
 import type { Db } from './db/index.ts';
 import { createRotationService } from './keys/rotation.ts';
 import { createKeysService } from './keys/service.ts';
-import { createLedgerService } from './ledger/service.ts';
+import { createLedgerService, ledgerSettings, type LedgerConfig } from './ledger/service.ts';
 import { createStatesService } from './states/service.ts';
 
-export function createServices({ db, keyring, clock }: { db: Db; keyring: Keyring; clock: Clock }) {
+export function createServices({ db, keyring, clock, config }: { db: Db; keyring: Keyring; clock: Clock; config?: LedgerConfig }) {
   const keys = createKeysService({ keyring, clock });
-  const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment') });
+  const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment'), ...ledgerSettings(keyring, config) });
   const states = createStatesService({ db, clock, keys, ledger });
   const disclosure = createDisclosureService({ db, clock, ledger, states });
   const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });

@@ -16,6 +16,8 @@ export interface Keyring {
   readonly previousMasters: readonly Key[];
   /** Root for blind-index and ledger-commitment subkeys (independent of the master key). */
   readonly indexRoot: Uint8Array;
+  /** Ed25519 seed that signs ledger checkpoints (LEDGER_SIGNING_KEY). */
+  readonly ledgerSigningSeed: Uint8Array;
   /** HS256 secret when HMAC tokens are used. */
   readonly jwtSecret: string | undefined;
   /** Names of development secrets in use from DATA_DIR/dev-keys (empty in a proper deployment). */
@@ -45,6 +47,8 @@ export function loadKeyring(config: Config): Keyring {
   const masterB64 = config.POC_MASTER_KEY ?? (dev ? devSecret(dir, 'master.key', randomKey, generated) : undefined);
   const indexB64 = config.POC_INDEX_KEY ?? (dev ? devSecret(dir, 'index.key', randomKey, generated) : undefined);
   if (!masterB64 || !indexB64) throw new Error('POC_MASTER_KEY and POC_INDEX_KEY are required');
+  const ledgerB64 = config.LEDGER_SIGNING_KEY ?? (dev ? devSecret(dir, 'ledger-signing.key', randomKey, generated) : undefined);
+  if (!ledgerB64) throw new Error('LEDGER_SIGNING_KEY is required');
 
   let jwtSecret = config.JWT_SECRET;
   if (!jwtSecret && !config.JWT_PUBLIC_KEY) {
@@ -56,6 +60,7 @@ export function loadKeyring(config: Config): Keyring {
     master: keyFromBytes(fromBase64(masterB64)),
     previousMasters: config.POC_MASTER_KEY_PREVIOUS ? [keyFromBytes(fromBase64(config.POC_MASTER_KEY_PREVIOUS))] : [],
     indexRoot: fromBase64(indexB64),
+    ledgerSigningSeed: fromBase64(ledgerB64),
     jwtSecret,
     devSecrets: generated,
   };

@@ -1,17 +1,37 @@
+/**
+ * Ledger HTTP API: entries, signed checkpoints, inclusion and consistency
+ * proofs, and the checkpoint signing key.
+ *
+ * Who may call what (proofs and checkpoints carry hashes, sizes and times,
+ * never entry content):
+ *   public key            anyone (it is public, and verifiers need it first)
+ *   checkpoints           any authenticated caller, observers included
+ *   consistency proofs    any authenticated caller, observers included
+ *   entries               secretariat and auditors: all; delegates: entries their state is party to
+ *   inclusion proofs      as entries (others' entries are 404 to delegates); observers: none
+ *   sign a checkpoint now secretariat and auditors
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { toHex } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { forbidden } from '../http/problem.ts';
+import { forbidden, notFound } from '../http/problem.ts';
 import { problemSchema } from '../http/schemas.ts';
+import type { StoredCheckpoint } from './checkpoints.ts';
+import type { LedgerEntry } from './entry.ts';
+import { encodeBase64 } from './note.ts';
 import type { LedgerService } from './service.ts';
 
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 const entrySchema = z
-  .object({
+  .looseObject({
     v: z.literal(1),
     index: z.number().int(),
     type: z.string(),
     at: z.string(),
-    actor: z.object({ role: z.string(), sub: z.string(), state: z.string().optional() }),
+    actor: z.looseObject({ role: z.string(), sub: z.string(), state: z.string().optional() }),
     parties: z.array(z.string()),
     subject: z.record(z.string(), z.string()),
     facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
@@ -20,12 +40,42 @@ const entrySchema = z
   .meta({
     id: 'LedgerEntry',
     description:
-      'A ledger entry. Its leaf hash is SHA-256(0x00 || UTF-8 bytes of the RFC 8785 canonical JSON of this object) (RFC 9162 §2.1.1).',
+      'A ledger entry, served exactly as logged (no field added or removed). Its leaf hash is SHA-256(0x00 || UTF-8 bytes of the RFC 8785 canonical JSON of this object) (RFC 9162 §2.1.1).',
   });
+
+const checkpointSchema = z
+  .object({
+    origin: z.string().describe('The log identity: first line of the note and name of the signing key'),
+    treeSize: z.number().int().min(0),
+    rootHash: hash.describe('RFC 9162 root hash of the first treeSize entries, hex (base64 in the note)'),
+    note: z
+      .string()
+      .describe(
+        'The signed checkpoint, a C2SP signed note (c2sp.org/tlog-checkpoint, c2sp.org/signed-note): "<origin>\\n<treeSize>\\n<base64 root>\\n", a blank line, and "— <origin> <base64(4-byte key ID || Ed25519 signature)>\\n". Verify it with the public key; trust only what the note says.',
+      ),
+    createdAt: z.string().describe('When the server signed it'),
+  })
+  .meta({ id: 'LedgerCheckpoint', description: 'A signed checkpoint (tree head) of the ledger' });
+
+const proofSchema = z.array(hash).describe('RFC 9162 proof hashes, hex, in verification order');
+
+function served(origin: string, c: StoredCheckpoint) {
+  return { origin, treeSize: c.treeSize, rootHash: toHex(c.rootHash), note: c.note, createdAt: c.createdAt.toISOString() };
+}
 
 export const ledgerRoutes =
   (ledger: LedgerService, db: Db): FastifyPluginAsyncZod =>
   async (app) => {
+    const { checkpoints } = ledger;
+    const origin = checkpoints.origin;
+
+    // Every instance checks every few seconds whether a checkpoint is due.
+    let stopTicker: (() => void) | undefined;
+    app.addHook('onReady', async () => {
+      stopTicker = ledger.startCheckpointTicker(db, app.log);
+    });
+    app.addHook('onClose', async () => stopTicker?.());
+
     app.get('/v1/ledger/entries', {
       schema: {
         tags: ['ledger'],
@@ -36,7 +86,7 @@ export const ledgerRoutes =
         }),
         response: {
           200: z.object({
-            entries: z.array(z.object({ index: z.number().int(), leafHash: z.string(), entry: entrySchema })),
+            entries: z.array(z.object({ index: z.number().int(), leafHash: hash, entry: entrySchema })),
             next: z.number().int().nullable().describe('Index to pass as `from` for the next page, null at the end'),
           }),
           400: problemSchema,
@@ -47,7 +97,152 @@ export const ledgerRoutes =
       handler: async (req) => {
         const actor = req.actor!;
         if (actor.role === 'observer') throw forbidden('observers cannot read the ledger');
-        return ledger.list(db, actor, req.query.from, req.query.limit);
+        const page = await ledger.list(db, actor, req.query.from, req.query.limit);
+        // Served exactly as logged: the loose schema lets any field through, so the leaf hash recomputes.
+        return { entries: page.entries.map((e) => ({ ...e, entry: e.entry as LedgerEntry & Record<string, unknown> })), next: page.next };
+      },
+    });
+
+    app.get('/v1/ledger/public-key', {
+      config: { public: true },
+      schema: {
+        tags: ['ledger'],
+        summary: 'The key that signs checkpoints (public: verifiers need it before anything else; pin it)',
+        security: [],
+        response: {
+          200: z
+            .object({
+              origin: z.string(),
+              algorithm: z.literal('Ed25519'),
+              keyName: z.string().describe('Key name in signature lines (the origin)'),
+              keyId: z.string().regex(/^[0-9a-f]{8}$/).describe('SHA-256(keyName || 0x0A || 0x01 || publicKey)[:4], hex'),
+              publicKey: z.string().describe('The 32-byte Ed25519 public key, base64'),
+              verifierKey: z.string().describe('C2SP signed-note verifier key: <keyName>+<keyId>+base64(0x01 || publicKey)'),
+            })
+            .meta({ id: 'LedgerPublicKey' }),
+        },
+      },
+      handler: async () => ({
+        origin,
+        algorithm: 'Ed25519' as const,
+        keyName: checkpoints.verifierKey.name,
+        keyId: checkpoints.verifierKey.keyId,
+        publicKey: encodeBase64(checkpoints.verifierKey.publicKey),
+        verifierKey: checkpoints.verifierKeyString,
+      }),
+    });
+
+    app.get('/v1/ledger/checkpoint', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'The latest signed checkpoint (signed now if none exists or one is due)',
+        description:
+          'A new checkpoint is signed when LEDGER_CHECKPOINT_ENTRIES entries are not covered by the latest one, or the oldest uncovered entry is LEDGER_CHECKPOINT_SECONDS old; so the checkpoint served lags the ledger by less than that.',
+        response: { 200: checkpointSchema, 401: problemSchema },
+      },
+      handler: async () => served(origin, (await checkpoints.sign(db, 'read')).checkpoint!),
+    });
+
+    app.post('/v1/ledger/checkpoint', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'Sign a checkpoint of the current ledger now (secretariat and auditors)',
+        response: { 200: checkpointSchema, 201: checkpointSchema, 401: problemSchema, 403: problemSchema },
+      },
+      handler: async (req, reply) => {
+        const actor = req.actor!;
+        if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors may have a checkpoint signed on demand');
+        const { checkpoint, created } = await checkpoints.sign(db, 'now');
+        return reply.code(created ? 201 : 200).send(served(origin, checkpoint!));
+      },
+    });
+
+    app.get('/v1/ledger/checkpoints', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'Every signed checkpoint, by ascending tree size',
+        querystring: z.object({ from: count.default(0).describe('Smallest tree size'), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: {
+          200: z.object({
+            checkpoints: z.array(checkpointSchema),
+            next: z.number().int().nullable().describe('Tree size to pass as `from` for the next page, null at the end'),
+          }),
+          400: problemSchema,
+          401: problemSchema,
+        },
+      },
+      handler: async (req) => {
+        const page = await checkpoints.list(db, req.query.from, req.query.limit);
+        return { checkpoints: page.checkpoints.map((c) => served(origin, c)), next: page.next };
+      },
+    });
+
+    app.get('/v1/ledger/checkpoints/:size', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'The signed checkpoint of a tree size (404 if none was signed at that size)',
+        params: z.object({ size: count }),
+        response: { 200: checkpointSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
+      },
+      handler: async (req) => {
+        const c = await checkpoints.get(db, req.params.size);
+        if (!c) throw notFound('checkpoint');
+        return served(origin, c);
+      },
+    });
+
+    app.get('/v1/ledger/entries/:index/inclusion-proof', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'Inclusion proof of an entry (secretariat and auditors: any; delegates: entries their state is party to)',
+        description:
+          'Without treeSize, the proof is for the latest checkpoint, which is returned with it (409 if that checkpoint does not cover the entry yet). Verify with RFC 9162 §2.1.3.2 against the checkpoint root, from the leaf hash you compute yourself.',
+        params: z.object({ index: count }),
+        querystring: z.object({ treeSize: count.min(1).optional() }),
+        response: {
+          200: z
+            .object({
+              index: z.number().int(),
+              treeSize: z.number().int(),
+              leafHash: hash.describe('The leaf hash the tree holds for this entry'),
+              proof: proofSchema,
+              checkpoint: checkpointSchema.optional().describe('The latest checkpoint, when treeSize was not given'),
+            })
+            .meta({ id: 'LedgerInclusionProof' }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+          409: problemSchema,
+        },
+      },
+      handler: async (req) => {
+        const p = await ledger.inclusionProof(db, req.actor!, req.params.index, req.query.treeSize);
+        return {
+          index: p.index,
+          treeSize: p.treeSize,
+          leafHash: toHex(p.leafHash),
+          proof: p.proof.map(toHex),
+          ...(p.checkpoint ? { checkpoint: served(origin, p.checkpoint) } : {}),
+        };
+      },
+    });
+
+    app.get('/v1/ledger/consistency-proof', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'Consistency proof between two tree sizes (any authenticated caller)',
+        description: 'Proves that the tree of `to` entries extends the tree of `from` entries. Verify with RFC 9162 §2.1.4.2 against the two checkpoint roots.',
+        querystring: z.object({ from: count, to: count }),
+        response: {
+          200: z.object({ from: z.number().int(), to: z.number().int(), proof: proofSchema }).meta({ id: 'LedgerConsistencyProof' }),
+          400: problemSchema,
+          401: problemSchema,
+        },
+      },
+      handler: async (req) => {
+        const p = await ledger.consistencyProof(db, req.query.from, req.query.to);
+        return { from: p.from, to: p.to, proof: p.proof.map(toHex) };
       },
     });
   };

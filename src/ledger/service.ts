@@ -1,15 +1,28 @@
 /**
- * The ledger core: every state change appends one entry inside the change's
- * own transaction (if the append fails, the change fails). Appends are
+ * The ledger: every state change appends one entry inside the change's own
+ * transaction (if the append fails, the change fails). Appends are
  * serialised by a row lock on the single ledger_state row, which makes the
- * sequence gap-free across processes; triggers refuse UPDATE/DELETE/TRUNCATE.
+ * sequence gap-free across processes; the same lock guards the Merkle tree's
+ * frontier, so the entry, the tree nodes it completes and the new tree state
+ * are written together, in O(log n), in one statement. Triggers refuse
+ * UPDATE/DELETE/TRUNCATE of entries, nodes and checkpoints.
+ *
+ * Reading side: entries (filtered for delegates), inclusion and consistency
+ * proofs from the stored nodes, and signed checkpoints (checkpoints.ts).
  */
+import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { commitment, toBase64, toHex } from '../crypto/index.ts';
-import type { Queryable, Trx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
+import { configSchema, type Config } from '../config.ts';
+import type { Keyring } from '../crypto/keyring.ts';
+import { commitment, toBase64, toHex } from '../crypto/index.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
+import { forbidden, notFound, Problem } from '../http/problem.ts';
+import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
+import type { Node } from './merkle.ts';
+import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
 
 export interface LedgerEvent {
   type: string;
@@ -36,14 +49,35 @@ export interface ServedEntry {
 export interface LedgerServiceDeps {
   clock: Clock;
   commitmentKey: Uint8Array;
+  /** Ed25519 seed signing the checkpoints (LEDGER_SIGNING_KEY). */
+  signingSeed: Uint8Array;
+  /** The log's identity and its key name (LEDGER_ORIGIN). */
+  origin: string;
+  checkpointPolicy: CheckpointPolicy;
 }
 
-export function createLedgerService({ clock, commitmentKey }: LedgerServiceDeps) {
-  async function append(trx: Trx, event: LedgerEvent): Promise<Receipt> {
-    const state = await trx.selectFrom('ledger_state').select('size').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-    const index = Number(state.size);
-    const at = clock();
-    const entry: LedgerEntry = {
+/** The configuration the ledger reads. */
+export type LedgerConfig = Pick<Config, 'LEDGER_ORIGIN' | 'LEDGER_CHECKPOINT_ENTRIES' | 'LEDGER_CHECKPOINT_SECONDS'>;
+
+/** Ledger settings from the keyring (signing key) and configuration (origin, checkpoint policy; defaults when absent). */
+export function ledgerSettings(
+  keyring: Pick<Keyring, 'ledgerSigningSeed'>,
+  config: LedgerConfig = configSchema.parse({}),
+): Omit<LedgerServiceDeps, 'clock' | 'commitmentKey'> {
+  return {
+    signingSeed: keyring.ledgerSigningSeed,
+    origin: config.LEDGER_ORIGIN,
+    checkpointPolicy: { maxEntries: config.LEDGER_CHECKPOINT_ENTRIES, maxSeconds: config.LEDGER_CHECKPOINT_SECONDS },
+  };
+}
+
+const mayReadAll = (actor: Actor) => actor.role === 'secretariat' || actor.role === 'auditor';
+
+export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy }: LedgerServiceDeps) {
+  const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
+
+  function buildEntry(index: number, event: LedgerEvent, at: Date): LedgerEntry {
+    return {
       v: 1,
       index,
       type: event.type,
@@ -54,14 +88,41 @@ export function createLedgerService({ clock, commitmentKey }: LedgerServiceDeps)
       ...(event.facts ? { facts: event.facts } : {}),
       ...(event.content !== undefined ? { commitment: toBase64(commitment(commitmentKey, canonicalJson(event.content))) } : {}),
     };
-    const canonical = canonicalJson(entry);
-    const hash = leafHash(canonical);
-    await trx
-      .insertInto('ledger_entries')
-      .values({ seq: index, type: entry.type, parties: entry.parties, canonical, leaf_hash: hash, created_at: at })
-      .execute();
-    await trx.updateTable('ledger_state').set({ size: index + 1 }).where('id', '=', 1).execute();
-    return { index, leafHash: toHex(hash) };
+  }
+
+  /**
+   * Appends events in order inside the caller's transaction; one statement
+   * per batch of up to 2000 entries. `append` is this with one event; bulk
+   * loads (imports, benchmarks) use the same path.
+   */
+  async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
+    const range = await lockFrontier(trx);
+    const receipts: Receipt[] = [];
+    const batches: AppendBatch[] = [];
+    let batch: AppendBatch | undefined;
+    for (const event of events) {
+      const index = range.size;
+      const at = clock();
+      const entry = buildEntry(index, event, at);
+      const canonical = canonicalJson(entry);
+      const hash = leafHash(canonical);
+      if (batch && batch.entries.length === MAX_BATCH_ENTRIES) {
+        batch.after = range.clone(); // the state at the end of the full batch
+        batch = undefined;
+      }
+      if (!batch) batches.push((batch = { entries: [], nodes: [], after: range }));
+      const nodes: Node[] = range.append(hash);
+      batch.entries.push({ seq: index, type: entry.type, parties: entry.parties, canonical, leaf_hash: hash, created_at: at });
+      batch.nodes.push(...nodes);
+      receipts.push({ index, leafHash: toHex(hash) });
+    }
+    // The last batch's `after` is `range` itself, now final.
+    await writeAppends(trx, batches);
+    return receipts;
+  }
+
+  async function append(trx: Trx, event: LedgerEvent): Promise<Receipt> {
+    return (await appendAll(trx, [event]))[0]!;
   }
 
   /** Entries from `from` on; delegates see only entries their state is party to. */
@@ -86,11 +147,77 @@ export function createLedgerService({ clock, commitmentKey }: LedgerServiceDeps)
   }
 
   async function size(db: Queryable): Promise<number> {
-    const row = await db.selectFrom('ledger_state').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
-    return Number(row.size);
+    return treeSize(db);
   }
 
-  return { append, list, size };
+  function requireReader(actor: Actor) {
+    if (actor.role === 'observer') throw forbidden('observers cannot read ledger entries');
+  }
+
+  async function checkTreeSize(db: Queryable, wanted: number): Promise<number> {
+    const current = await treeSize(db);
+    if (wanted > current) throw new Problem('bad-request', `tree size ${wanted} exceeds the ledger size ${current}`);
+    return current;
+  }
+
+  /**
+   * Inclusion proof of entry `index` in the tree of `size` entries (default:
+   * the latest checkpoint, returned with the proof). Secretariat and auditors:
+   * any entry; delegates: entries their state is party to (others are 404,
+   * as if absent); observers: none.
+   */
+  async function inclusionProof(db: Db, actor: Actor, index: number, size: number | undefined) {
+    requireReader(actor);
+    const row = await db.selectFrom('ledger_entries').select('parties').where('seq', '=', index).executeTakeFirst();
+    if (!row || (!mayReadAll(actor) && !(actor.state && row.parties.includes(actor.state)))) throw notFound('ledger entry');
+    let checkpoint: StoredCheckpoint | undefined;
+    if (size === undefined) {
+      checkpoint = (await checkpoints.sign(db, 'read')).checkpoint!;
+      size = checkpoint.treeSize;
+      if (index >= size) {
+        throw new Problem('conflict', `entry ${index} is not covered by the latest checkpoint (size ${size}) yet; retry later or pass treeSize`);
+      }
+    } else {
+      if (index >= size) throw new Problem('bad-request', `index ${index} is not below treeSize ${size}`);
+      await checkTreeSize(db, size);
+    }
+    const proof = await storedInclusionProof(db, index, size);
+    return { index, treeSize: size, leafHash: proof.leafHash, proof: proof.proof, checkpoint };
+  }
+
+  /** Consistency proof between two tree sizes (any authenticated caller: it holds hashes only). */
+  async function consistencyProof(db: Db, from: number, to: number) {
+    if (from > to) throw new Problem('bad-request', `from (${from}) must not exceed to (${to})`);
+    await checkTreeSize(db, to);
+    return { from, to, proof: await storedConsistencyProof(db, from, to) };
+  }
+
+  /**
+   * Starts the background checkpoint tick of this instance; returns a stop
+   * function. The timer does not keep the process alive, and a tick never
+   * overlaps the previous one.
+   */
+  function startCheckpointTicker(db: Db, log: Pick<FastifyBaseLogger, 'warn'>): () => void {
+    let running = false;
+    let stopped = false;
+    const timer = setInterval(() => {
+      if (running || stopped) return;
+      running = true;
+      checkpoints
+        .sign(db, 'tick')
+        .catch((err: unknown) => log.warn({ err }, 'ledger checkpoint tick failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, checkpoints.tickMs);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }
+
+  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, startCheckpointTicker };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

@@ -1,0 +1,25 @@
+/**
+ * Kysely types of the verifiable-ledger tables (migration 0003), kept with
+ * the ledger and merged into the shared Database type with withTables().
+ */
+import type { ColumnType, Kysely } from 'kysely';
+import type { Queryable } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
+
+/** bigint columns: pg returns strings, PGlite numbers; always convert with Number(). */
+type BigIntColumn = ColumnType<string | number | bigint, number | bigint, number | bigint>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+// A type alias (not an interface) so that it satisfies withTables' Record constraint.
+export type LedgerTables = {
+  ledger_state: { frontier: Uint8Array };
+  ledger_tree_nodes: { level: number; idx: BigIntColumn; hash: Uint8Array };
+  ledger_checkpoints: { tree_size: BigIntColumn; root_hash: Uint8Array; note: string; created_at: Timestamp };
+};
+
+export type LedgerDb = Kysely<Database & LedgerTables>;
+
+/** The same connection or transaction, typed with the ledger tables. */
+export function ledgerDb(q: Queryable): LedgerDb {
+  return (q as Kysely<Database>).withTables<LedgerTables>() as unknown as LedgerDb;
+}
