@@ -18,6 +18,7 @@ import { healthRoutes } from './health/routes.ts';
 import { problemHandlers } from './http/errors.ts';
 import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
+import { notificationsRoutes } from './notifications/routes.ts';
 import type { Services } from './services.ts';
 import { statesRoutes } from './states/routes.ts';
 
@@ -69,6 +70,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'disclosure', description: "Consent-based disclosure: the owner's grants, unilateral or reciprocal" },
         { name: 'directory', description: 'The directory as the caller may see it, and the public directory' },
         { name: 'ledger', description: 'The append-only ledger of every state change' },
+        { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
       ],
       components: {
         securitySchemes: {
@@ -116,5 +118,6 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(contactsRoutes(services.contacts));
   await app.register(disclosureRoutes(services.disclosure));
   await app.register(ledgerRoutes(services.ledger, db));
+  await app.register(notificationsRoutes(services.notifications));
   return base;
 }

@@ -14,6 +14,7 @@ const SECRET_VARS = [
   'JWT_SECRET',
   'JWT_PUBLIC_KEY',
   'LEDGER_SIGNING_KEY',
+  'SMTP_URL',
 ] as const;
 
 const base64Key = z
@@ -69,6 +70,24 @@ export const configSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     TRUST_PROXY: boolish,
+    /** Base URL of this service as its users reach it; links in notifications point here. */
+    PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+    /** Accept webhook URLs that are http or resolve to private/loopback/link-local addresses (tests, closed networks only). */
+    WEBHOOKS_ALLOW_PRIVATE: boolish,
+    /** SMTP server for email notifications, e.g. smtps://user:pass@mail.example.org:465; unset: email notifications are skipped. */
+    SMTP_URL: optionalString,
+    SMTP_FROM: z.string().trim().min(3).default('PoC Directory <poc-directory@localhost>'),
+    /** How often the notification worker looks for due messages (ms); 0: no background worker. */
+    NOTIFY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+    /** Delivery attempts per message before it is marked failed. */
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    /** Delay before the first retry (ms); it doubles at each attempt, with jitter, up to NOTIFY_BACKOFF_MAX_MS. */
+    NOTIFY_BACKOFF_MS: z.coerce.number().int().min(1).max(86_400_000).default(30_000),
+    NOTIFY_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(7 * 86_400_000).default(3_600_000),
+    /** Time limit of one delivery attempt (ms). */
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Messages claimed and delivered concurrently per batch. */
+    NOTIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {

@@ -38,13 +38,17 @@ export async function startService(config: Config, logger: Logger, opts: { clock
       : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
   const migrations = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config });
+  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
+  // The outbox worker (every NOTIFY_POLL_MS; not started when it is 0).
+  services.notifications.start();
   return {
     app,
     services,
     database,
     async close() {
+      // Interrupted deliveries are recorded (due again at once) while the database is still open.
+      await services.notifications.stop();
       await app.close();
       await database.close();
     },

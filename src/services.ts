@@ -6,10 +6,20 @@ import { indexKey, type Keyring } from './crypto/keyring.ts';
 import type { Db } from './db/index.ts';
 import { createRotationService } from './keys/rotation.ts';
 import { createKeysService } from './keys/service.ts';
-import { createLedgerService, ledgerSettings, type LedgerConfig } from './ledger/service.ts';
+import { createLedgerService, ledgerSettings } from './ledger/service.ts';
+import { configSchema, type Config } from './config.ts';
 import { createStatesService } from './states/service.ts';
+import { createNotificationsService } from './notifications/service.ts';
+import { createLogger } from './logger.ts';
+import type { Logger } from 'pino';
 
-export function createServices({ db, keyring, clock, config }: { db: Db; keyring: Keyring; clock: Clock; config?: LedgerConfig }) {
+export function createServices({
+  db,
+  keyring,
+  clock,
+  config = configSchema.parse({}),
+  logger = createLogger('silent'),
+}: { db: Db; keyring: Keyring; clock: Clock; config?: Config; logger?: Logger }) {
   const keys = createKeysService({ keyring, clock });
   const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment'), ...ledgerSettings(keyring, config) });
   const states = createStatesService({ db, clock, keys, ledger });
@@ -17,7 +27,9 @@ export function createServices({ db, keyring, clock, config }: { db: Db; keyring
   const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email') });
   const rotation = createRotationService({ db, keyring, keys, ledger });
   rotation.register(contacts.reencrypt);
-  return { db, keys, ledger, states, disclosure, contacts, rotation };
+  const notifications = createNotificationsService({ db, clock, keys, ledger, states, config, logger, resolveEmail: (id, state) => contacts.emailOf(id, state) });
+  rotation.register(notifications.reencrypt);
+  return { db, keys, ledger, states, disclosure, contacts, rotation, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

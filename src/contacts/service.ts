@@ -336,7 +336,15 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return rows.length;
   }
 
-  return { create, get, list, update, remove, directory, reencrypt };
+  /** A contact's email address, to deliver a notification to it; null when the contact is gone or not of `state`. */
+  async function emailOf(contactId: string, state?: string): Promise<string | null> {
+    const row = await queries.findById(db, contactId);
+    if (!row || (state !== undefined && row.state_code !== state)) return null;
+    const key = keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
+    return openString(key, row.email, loc('email', row.id));
+  }
+
+  return { create, get, list, update, remove, directory, reencrypt, emailOf };
 }
 
 export interface DirectoryState {

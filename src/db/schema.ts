@@ -70,6 +70,38 @@ export interface LedgerStateTable {
   size: BigIntColumn;
 }
 
+export interface WebhooksTable {
+  id: string;
+  state_code: string;
+  key_id: string;
+  /** Sealed under the state's data key. */
+  url: Uint8Array;
+  /** Sealed under the state's data key. */
+  secret: Uint8Array;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NotificationOutboxTable {
+  id: string;
+  event_id: string;
+  state_code: string;
+  channel: 'webhook' | 'email';
+  contact_id: string | null;
+  type: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  key_id: string | null;
+  /** Sealed under key_id while pending; null once finished. */
+  payload: Uint8Array | null;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   states: StatesTable;
   state_keys: StateKeysTable;
@@ -77,6 +109,8 @@ export interface Database {
   disclosure_grants: DisclosureGrantsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_state: LedgerStateTable;
+  webhooks: WebhooksTable;
+  notification_outbox: NotificationOutboxTable;
 }
 
 export type { Generated };
