@@ -10,6 +10,7 @@ declare module 'autocannon' {
       duration?: number;
       pipelining?: number;
       method?: string;
+      body?: string;
       headers?: Record<string, string>;
       timeout?: number;
     }

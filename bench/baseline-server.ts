@@ -22,6 +22,14 @@ export function buildBaselineServer(pool: pg.Pool): FastifyInstance {
     if (!row) return reply.code(404).send({ error: 'not found' });
     return toJson(row);
   });
+  // The write baseline: one INSERT of the request body, nothing else (no auth, validation, encryption, ledger or outbox).
+  app.post('/v1/requests', async (req, reply) => {
+    await pool.query('insert into baseline_requests (id, body, created_at) values (gen_random_uuid(), $1, now())', [JSON.stringify(req.body)]);
+    return reply.code(201).send({ ok: true });
+  });
+  app.addHook('onReady', async () => {
+    await pool.query('create table if not exists baseline_requests (id uuid primary key, body jsonb not null, created_at timestamptz not null)');
+  });
   app.addHook('onClose', () => pool.end());
   return app;
 }

@@ -38,8 +38,15 @@ export interface Measurement {
   machineBusyCores: number;
 }
 
-export async function measure(name: string, url: string, pid: number, headers: Record<string, string>, s: LoadSettings): Promise<Measurement> {
-  const base = { url, connections: s.connections, headers };
+export async function measure(
+  name: string,
+  url: string,
+  pid: number,
+  headers: Record<string, string>,
+  s: LoadSettings,
+  request: { method: 'GET' | 'POST'; body?: string } = { method: 'GET' },
+): Promise<Measurement> {
+  const base = { url, connections: s.connections, headers, method: request.method, ...(request.body ? { body: request.body } : {}) };
   await autocannon({ ...base, duration: s.warmupSeconds });
   const cpuBefore = cpuSeconds(pid);
   const machineBefore = machineBusySeconds();

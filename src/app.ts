@@ -14,6 +14,9 @@ import { authPlugin } from './auth/plugin.ts';
 import type { Config } from './config.ts';
 import { contactsRoutes } from './contacts/routes.ts';
 import { disclosureRoutes } from './disclosure/routes.ts';
+import { requestsRoutes } from './requests/routes.ts';
+import { checksRoutes } from './checks/routes.ts';
+import { reportsRoutes } from './reports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { problemHandlers } from './http/errors.ts';
 import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
@@ -69,6 +72,8 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'contacts', description: 'Points of contact, encrypted at rest' },
         { name: 'disclosure', description: "Consent-based disclosure: the owner's grants, unilateral or reciprocal" },
         { name: 'directory', description: 'The directory as the caller may see it, and the public directory' },
+        { name: 'requests', description: 'Incident communications: requests, acknowledgements, voluntary responses' },
+        { name: 'secretariat', description: 'Verification, freshness, reachability checks and reports' },
         { name: 'ledger', description: 'The append-only ledger of every state change' },
         { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
       ],
@@ -117,6 +122,9 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(statesRoutes(services.states));
   await app.register(contactsRoutes(services.contacts));
   await app.register(disclosureRoutes(services.disclosure));
+  await app.register(requestsRoutes(services.requests));
+  await app.register(checksRoutes(services.checks));
+  await app.register(reportsRoutes(services));
   await app.register(ledgerRoutes(services.ledger, db));
   await app.register(notificationsRoutes(services.notifications));
   return base;

@@ -72,6 +72,28 @@ export const configSchema = z
     TRUST_PROXY: boolish,
     /** Base URL of this service as its users reach it; links in notifications point here. */
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+    /** Acknowledgement deadlines per urgency, in minutes (JSON); overdue requests escalate to the next point of contact. */
+    SLA_ACK_MINUTES: z
+      .string()
+      .default('{"urgent":120,"priority":480,"routine":2880}')
+      .transform((s, ctx) => {
+        let json: unknown = null;
+        try {
+          json = JSON.parse(s);
+        } catch {
+          // reported below
+        }
+        const parsed = z.object({ urgent: z.number().positive(), priority: z.number().positive(), routine: z.number().positive() }).strict().safeParse(json);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON like {"urgent":120,"priority":480,"routine":2880}' });
+          return z.NEVER;
+        }
+        return parsed.data;
+      }),
+    /** Contacts not re-confirmed by their state for this many days are listed as stale. */
+    STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(182),
+    /** How often the service sweeps for expired and overdue requests, in ms. */
+    SLA_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
     /** Accept webhook URLs that are http or resolve to private/loopback/link-local addresses (tests, closed networks only). */
     WEBHOOKS_ALLOW_PRIVATE: boolish,
     /** SMTP server for email notifications, e.g. smtps://user:pass@mail.example.org:465; unset: email notifications are skipped. */

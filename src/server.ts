@@ -42,12 +42,19 @@ export async function startService(config: Config, logger: Logger, opts: { clock
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
   // The outbox worker (every NOTIFY_POLL_MS; not started when it is 0).
   services.notifications.start();
+  // Request deadlines (expiry, escalation) and idempotency-key expiry, every SLA_SWEEP_MS.
+  const maintenance = setInterval(() => {
+    services.requests.sweep().catch((err: unknown) => logger.error({ err }, 'request sweep failed'));
+    services.db.transaction().execute((trx) => services.idempotency.purgeExpired(trx)).catch((err: unknown) => logger.error({ err }, 'idempotency purge failed'));
+  }, config.SLA_SWEEP_MS);
+  maintenance.unref();
   return {
     app,
     services,
     database,
     async close() {
       // Interrupted deliveries are recorded (due again at once) while the database is still open.
+      clearInterval(maintenance);
       await services.notifications.stop();
       await app.close();
       await database.close();

@@ -91,6 +91,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     POC_INDEX_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
     RATE_LIMIT_MAX: '100000',
+    SLA_SWEEP_MS: '3600000',
     ...opts.env,
   });
   const logs: string[] = [];

@@ -36,7 +36,7 @@ const database = config.DATABASE_URL
   : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
 try {
   await migrateToLatest(database.db);
-  const { rotation } = createServices({ db: database.db, keyring, clock: systemClock });
+  const { rotation } = createServices({ db: database.db, keyring, clock: systemClock, config });
   const started = performance.now();
   if (command === 'rotate-master') {
     const result = await rotation.rotateMaster();

@@ -112,6 +112,27 @@ export const contactsRoutes =
       handler: async (req) => contacts.directory(null, req.query),
     });
 
+    app.post('/v1/contacts/:id/verification', {
+      schema: {
+        tags: ['secretariat'],
+        summary: 'Verify or reject a contact (secretariat); a later change of content returns it to pending',
+        params: idParams,
+        body: z.object({ status: z.enum(['verified', 'rejected']), note: z.string().trim().min(1).max(2000).optional() }).strict(),
+        response: { 200: mutation, ...errors },
+      },
+      handler: async (req) => contacts.verify(req.actor!, req.params.id, req.body),
+    });
+
+    app.post('/v1/contacts/:id/confirmation', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Re-confirm a contact as still accurate (delegates of the owning state); keeps it from going stale',
+        params: idParams,
+        response: { 200: mutation, ...errors },
+      },
+      handler: async (req) => contacts.confirm(req.actor!, req.params.id),
+    });
+
     app.delete('/v1/contacts/:id', {
       schema: {
         tags: ['contacts'],

@@ -79,6 +79,13 @@ export const contactSchema = z
     publicKey: z.string().nullable(),
     notes: z.string().nullable(),
     visibility: z.enum(VISIBILITIES),
+    verification: z.object({
+      status: z.enum(['pending', 'verified', 'rejected']).describe('Set by the secretariat; any change of content returns it to pending'),
+      verifiedAt: z.iso.datetime().nullable(),
+      note: z.string().nullable().optional().describe("The secretariat's note (shown to the secretariat and the owning state only)"),
+    }),
+    confirmedAt: z.iso.datetime().describe('When the owning state last confirmed or changed the contact'),
+    stale: z.boolean().describe('Not confirmed by its state within the freshness period (STALE_AFTER_DAYS)'),
     version: z.number().int(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

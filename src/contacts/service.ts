@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
-import type { Db, Trx } from '../db/index.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -94,9 +94,12 @@ interface Deps {
   states: StatesService;
   disclosure: DisclosureService;
   emailIndexKey: Uint8Array;
+  /** Contacts not re-confirmed by their state for this long are stale. */
+  staleAfterDays: number;
 }
 
-export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey }: Deps) {
+export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey, staleAfterDays }: Deps) {
+  const staleAfterMs = staleAfterDays * 86_400_000;
   const loc = (column: string, rowId: string) => ({ table: 'contacts', column, rowId });
   const emailIndex = (email: string) => blindIndex(emailIndexKey, normalizeEmail(email));
 
@@ -132,13 +135,25 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     };
   }
 
-  function view(row: ContactRowWithKey | ContactRow, plain: Plain): ContactView {
+  /**
+   * The API view. The secretariat's verification note is shown only to the
+   * secretariat and the owning state (`withNote`), never to other readers.
+   */
+  function view(row: ContactRowWithKey | ContactRow, plain: Plain, withNote = false, key?: Key): ContactView {
+    const note = withNote && key && row.verification_note ? openString(key, row.verification_note, loc('verification_note', row.id)) : null;
     return {
       id: row.id,
       state: row.state_code,
       domains: row.domains as Domain[],
       ...plain,
       visibility: row.visibility,
+      verification: {
+        status: row.verification_status,
+        verifiedAt: row.verified_at ? new Date(row.verified_at).toISOString() : null,
+        ...(withNote ? { note } : {}),
+      },
+      confirmedAt: new Date(row.confirmed_at).toISOString(),
+      stale: clock().getTime() - new Date(row.confirmed_at).getTime() > staleAfterMs,
       version: row.version,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
@@ -146,6 +161,8 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   }
 
   const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains, visibility: row.visibility });
+  const seesNote = (actor: Actor, row: ContactRow) => actor.role === 'secretariat' || isDelegateOf(actor, row.state_code);
+  const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
 
   function duplicateEmail(err: unknown): never {
     if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict('the state already lists a contact with this email address');
@@ -176,6 +193,10 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           email_bidx: emailIndex(plain.email),
           version: 1,
           visibility,
+          verification_status: 'pending',
+          verified_at: null,
+          verification_note: null,
+          confirmed_at: now,
           created_at: now,
           updated_at: now,
         };
@@ -188,7 +209,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           facts: { domains, visibility },
           content: { ...plain, domains },
         });
-        return { contact: view(row, plain), receipt };
+        return { contact: view(row, plain, true, key), receipt };
       })
       .catch(duplicateEmail);
   }
@@ -198,7 +219,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     if (!row) throw notFound('contact');
     const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(db, actor) : NO_ACCESS;
     if (!canSee(actor, meta(row), access)) throw notFound('contact');
-    return view(row, openFields(row));
+    return view(row, openFields(row), seesNote(actor, row), rowKey(row));
   }
 
   async function list(
@@ -228,7 +249,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     const page = visible.slice(0, opts.limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => view(r, openFields(r))),
+      items: page.map((r) => view(r, openFields(r), seesNote(actor, r), rowKey(r))),
       nextCursor: visible.length > opts.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
     };
   }
@@ -251,12 +272,19 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         // Re-seal every field under the state's current key, so a row never mixes keys.
         const key = await keys.activeKey(trx, row.state_code);
         const now = clock();
+        // A change of content (anything but visibility) returns the contact to pending verification.
+        const contentChanged = Object.keys(patch).some((k) => k !== 'visibility');
+        const oldNote = row.verification_note ? openString(rowKey(row), row.verification_note, loc('verification_note', id)) : null;
         const values = {
           key_id: key.id,
           domains: domains ?? row.domains,
           visibility: visibility ?? row.visibility,
           ...sealFields(key, id, plain),
           email_bidx: emailIndex(plain.email),
+          ...(contentChanged
+            ? { verification_status: 'pending' as const, verified_at: null, verification_note: null }
+            : { verification_note: oldNote === null ? null : seal(key, oldNote, loc('verification_note', id)) }),
+          confirmed_at: now,
           version: row.version + 1,
           updated_at: now,
         };
@@ -269,7 +297,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           facts: { changed: Object.keys(patch).sort(), version: values.version, visibility: values.visibility },
           content: { ...plain, domains: values.domains },
         });
-        return { contact: view({ ...row, ...values }, plain), receipt };
+        return { contact: view({ ...row, ...values }, plain, true, key), receipt };
       })
       .catch(duplicateEmail);
   }
@@ -318,7 +346,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     for (const row of page) {
       let entry = byState.get(row.state_code);
       if (!entry) byState.set(row.state_code, (entry = { state: row.state_code, domains: {} }));
-      const contact = view(row, openFields(row));
+      const contact = view(row, openFields(row), actor !== null && seesNote(actor, row), rowKey(row));
       for (const d of row.domains as Domain[]) (entry.domains[d] ??= []).push(contact);
     }
     return {
@@ -331,9 +359,86 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   async function reencrypt(trx: Trx, state: string, to: Key, limit: number): Promise<number> {
     const rows = await queries.listSealedUnderOtherKey(trx, state, to.id, limit);
     for (const row of rows) {
-      await queries.update(trx, row.id, { key_id: to.id, ...sealFields(to, row.id, openFields(row)) });
+      const note = row.verification_note ? seal(to, openString(rowKey(row), row.verification_note, loc('verification_note', row.id)), loc('verification_note', row.id)) : null;
+      await queries.update(trx, row.id, { key_id: to.id, ...sealFields(to, row.id, openFields(row)), verification_note: note });
     }
     return rows.length;
+  }
+
+  /** The secretariat verifies (or rejects) a contact; the note is sealed under the state's key. */
+  async function verify(actor: Actor, id: string, input: { status: 'verified' | 'rejected'; note?: string | undefined }): Promise<{ contact: ContactView; receipt: Receipt }> {
+    if (actor.role !== 'secretariat') throw forbidden('only the secretariat verifies contacts');
+    return db.transaction().execute(async (trx) => {
+      const row = await queries.findById(trx, id, true);
+      if (!row) throw notFound('contact');
+      const key = rowKey(row);
+      const now = clock();
+      const values = {
+        verification_status: input.status,
+        verified_at: now,
+        verification_note: input.note ? seal(key, input.note, loc('verification_note', id)) : null,
+      };
+      await queries.update(trx, id, values);
+      const receipt = await ledger.append(trx, {
+        type: 'contact.verification',
+        actor,
+        parties: [row.state_code],
+        subject: { state: row.state_code, contact: id },
+        facts: { status: input.status, version: row.version },
+        ...(input.note ? { content: { note: input.note } } : {}),
+      });
+      return { contact: view({ ...row, ...values }, openFields(row), true, key), receipt };
+    });
+  }
+
+  /** The owning state re-confirms a contact as still accurate (freshness). */
+  async function confirm(actor: Actor, id: string): Promise<{ contact: ContactView; receipt: Receipt }> {
+    return db.transaction().execute(async (trx) => {
+      const row = await queries.findById(trx, id, true);
+      if (!row) throw notFound('contact');
+      const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
+      if (!canSee(actor, meta(row), access)) throw notFound('contact');
+      if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may confirm its contacts`);
+      const now = clock();
+      await queries.update(trx, id, { confirmed_at: now });
+      const receipt = await ledger.append(trx, { type: 'contact.confirmed', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
+      return { contact: view({ ...row, confirmed_at: now }, openFields(row), true, rowKey(row)), receipt };
+    });
+  }
+
+  /** Per-state counts of verification status and staleness; no contact data. */
+  async function freshness(actor: Actor): Promise<{ state: string; contacts: number; verified: number; pending: number; rejected: number; stale: number }[]> {
+    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
+    const staleBefore = new Date(clock().getTime() - staleAfterMs);
+    const rows = await db
+      .selectFrom('contacts')
+      .innerJoin('states', 'states.code', 'contacts.state_code')
+      .where('states.status', '=', 'participating')
+      .select((eb) => [
+        'contacts.state_code as state',
+        eb.fn.countAll<number>().as('contacts'),
+        eb.fn.count<number>('contacts.id').filterWhere('verification_status', '=', 'verified').as('verified'),
+        eb.fn.count<number>('contacts.id').filterWhere('verification_status', '=', 'pending').as('pending'),
+        eb.fn.count<number>('contacts.id').filterWhere('verification_status', '=', 'rejected').as('rejected'),
+        eb.fn.count<number>('contacts.id').filterWhere('confirmed_at', '<', staleBefore).as('stale'),
+      ])
+      .groupBy('contacts.state_code')
+      .orderBy('contacts.state_code')
+      .execute();
+    return rows.map((r) => ({ state: r.state, contacts: Number(r.contacts), verified: Number(r.verified), pending: Number(r.pending), rejected: Number(r.rejected), stale: Number(r.stale) }));
+  }
+
+  /** Ids of a state's contacts serving a domain, oldest first (the order requests escalate in). No decryption. */
+  async function idsInDomain(q: Queryable, state: string, domain: Domain): Promise<string[]> {
+    const rows = await q
+      .selectFrom('contacts')
+      .select('id')
+      .where('state_code', '=', state)
+      .where((eb) => eb(eb.val(domain as string), '=', eb.fn.any('domains')))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** A contact's email address, to deliver a notification to it; null when the contact is gone or not of `state`. */
@@ -344,7 +449,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return openString(key, row.email, loc('email', row.id));
   }
 
-  return { create, get, list, update, remove, directory, reencrypt, emailOf };
+  return { create, get, list, update, remove, directory, reencrypt, idsInDomain, emailOf, verify, confirm, freshness };
 }
 
 export interface DirectoryState {

@@ -42,8 +42,31 @@ export interface ContactsTable {
   email_bidx: Uint8Array;
   version: number;
   visibility: 'confidential' | 'public';
+  verification_status: 'pending' | 'verified' | 'rejected';
+  verified_at: Timestamp | null;
+  verification_note: Uint8Array | null;
+  confirmed_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface ChecksTable {
+  id: string;
+  exercise: boolean;
+  domains: string[];
+  created_by: string;
+  created_at: Timestamp;
+  closes_at: Timestamp;
+}
+
+export interface CheckTargetsTable {
+  id: string;
+  check_id: string;
+  state_code: string;
+  contact_id: string | null;
+  challenge_hash: Uint8Array;
+  sent_at: Timestamp;
+  acknowledged_at: Timestamp | null;
 }
 
 export interface DisclosureGrantsTable {
@@ -54,6 +77,62 @@ export interface DisclosureGrantsTable {
   domains: string[];
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface RequestsTable {
+  id: string;
+  sender_state: string;
+  recipient_state: string;
+  domain: string;
+  type: string;
+  urgency: 'routine' | 'priority' | 'urgent';
+  tlp: string;
+  language: string;
+  key_id: string | null;
+  subject: Uint8Array | null;
+  incident_summary: Uint8Array | null;
+  ask: Uint8Array | null;
+  respond_by: Timestamp | null;
+  relates_to: string | null;
+  exercise: boolean;
+  status: 'sent' | 'acknowledged' | 'responded' | 'declined' | 'closed' | 'withdrawn' | 'expired';
+  escalation_level: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+  expired_at: Timestamp | null;
+}
+
+export interface RequestResponsesTable {
+  id: string;
+  request_id: string;
+  decision: 'answer' | 'decline';
+  key_id: string | null;
+  body: Uint8Array | null;
+  created_at: Timestamp;
+}
+
+export interface RequestDisclosureConsentsTable {
+  request_id: string;
+  party_state: string;
+  audience: string;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  subject: string;
+  key: string;
+  scope: string;
+  request_hash: Uint8Array;
+  state_code: string | null;
+  key_id: string | null;
+  status_code: number | null;
+  response: Uint8Array | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface LedgerEntriesTable {
@@ -107,6 +186,12 @@ export interface Database {
   state_keys: StateKeysTable;
   contacts: ContactsTable;
   disclosure_grants: DisclosureGrantsTable;
+  requests: RequestsTable;
+  request_responses: RequestResponsesTable;
+  request_disclosure_consents: RequestDisclosureConsentsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  checks: ChecksTable;
+  check_targets: CheckTargetsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_state: LedgerStateTable;
   webhooks: WebhooksTable;

@@ -14,9 +14,11 @@ export const problemTypes = {
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
+  'invalid-transition': { status: 409, title: 'This transition is not allowed in the current state' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency key already used with a different request' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
@@ -49,6 +51,8 @@ export const problemSchema = z
     instance: z.string().optional(),
     requestId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    currentStatus: z.string().optional().describe('invalid-transition: the status the object is in'),
+    allowedFrom: z.array(z.string()).optional().describe('invalid-transition: the statuses the transition is allowed from'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 

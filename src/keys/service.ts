@@ -75,6 +75,13 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     return rows.map((r) => r.id);
   }
 
+  /** A (possibly retired) data key by id; fails if it was destroyed. */
+  async function keyById(db: Queryable, id: string): Promise<Key> {
+    const row = await db.selectFrom('state_keys').select(['id', 'kek_id', 'wrapped_key']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw new KeyUnavailableError(`no data key ${id}`);
+    return unwrap(row);
+  }
+
   /** Destroys the given keys (used when a rotation has moved everything off them). */
   async function destroyKeys(trx: Trx, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
@@ -89,7 +96,7 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     return rows.map((r) => r.id);
   }
 
-  return { unwrap, createStateKey, activeKey, destroyStateKeys, destroyKeys };
+  return { unwrap, createStateKey, activeKey, keyById, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;

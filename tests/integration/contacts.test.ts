@@ -89,7 +89,7 @@ describe('contacts: the owning state writes and reads', () => {
     const { contact } = (await create(fra, 'FRA', sampleContact())).json();
     const res = await h.request({ method: 'PATCH', url: `/v1/contacts/${contact.id}`, token: fra, payload: { phone: '+33999999999', notes: null } });
     expect(res.statusCode).toBe(200);
-    expect(res.json().contact).toMatchObject({ ...contact, phone: '+33999999999', notes: null, version: 2, updatedAt: expect.any(String) });
+    expect(res.json().contact).toMatchObject({ ...contact, phone: '+33999999999', notes: null, version: 2, updatedAt: expect.any(String), confirmedAt: expect.any(String) });
     expect(res.headers.etag).toBe('"2"');
 
     const before = await snapshot();

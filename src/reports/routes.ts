@@ -1,0 +1,92 @@
+/** Statistics for the secretariat and auditors. Counts and durations only: never contact data or content. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ChecksService } from '../checks/service.ts';
+import type { ContactsService } from '../contacts/service.ts';
+import { problemSchema } from '../http/schemas.ts';
+import type { RequestsService } from '../requests/service.ts';
+
+const exerciseQuery = z.object({
+  exercise: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('false (default): real traffic only; true: exercises only'),
+});
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema } as const;
+
+export const reportsRoutes =
+  (s: { checks: ChecksService; contacts: ContactsService; requests: RequestsService }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get('/v1/reports/reachability', {
+      schema: {
+        tags: ['secretariat'],
+        summary: 'Reachability over check rounds: participation, reach rate, median and p90 time to acknowledge',
+        querystring: exerciseQuery,
+        response: {
+          200: z
+            .object({
+              exercise: z.boolean(),
+              rounds: z.number().int(),
+              statesChecked: z.number().int(),
+              stateRounds: z.number().int(),
+              reached: z.number().int(),
+              reachRate: z.number(),
+              reachedInTimeRate: z.number(),
+              medianSeconds: z.number().nullable(),
+              p90Seconds: z.number().nullable(),
+              perRound: z.array(
+                z.object({
+                  id: z.uuid(),
+                  createdAt: z.iso.datetime(),
+                  states: z.number().int(),
+                  reached: z.number().int(),
+                  reachedInTime: z.number().int(),
+                  reachRate: z.number(),
+                  medianSeconds: z.number().nullable(),
+                  p90Seconds: z.number().nullable(),
+                }),
+              ),
+            })
+            .strict(),
+          ...errors,
+        },
+      },
+      handler: async (req) => s.checks.reachability(req.actor!, req.query.exercise),
+    });
+
+    app.get('/v1/reports/freshness', {
+      schema: {
+        tags: ['secretariat'],
+        summary: 'Per state: contacts verified, pending, rejected and stale',
+        response: {
+          200: z.object({
+            states: z.array(z.object({ state: z.string(), contacts: z.number().int(), verified: z.number().int(), pending: z.number().int(), rejected: z.number().int(), stale: z.number().int() })),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (req) => ({ states: await s.contacts.freshness(req.actor!) }),
+    });
+
+    app.get('/v1/reports/requests', {
+      schema: {
+        tags: ['secretariat'],
+        summary: 'Request statistics (no content): counts by status and urgency, time to acknowledge',
+        querystring: exerciseQuery,
+        response: {
+          200: z.object({
+            exercise: z.boolean(),
+            requests: z.number().int(),
+            byStatus: z.record(z.string(), z.number().int()),
+            byUrgency: z.record(z.string(), z.number().int()),
+            acknowledged: z.number().int(),
+            medianSecondsToAcknowledge: z.number().nullable(),
+            p90SecondsToAcknowledge: z.number().nullable(),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (req) => s.requests.statistics(req.actor!, req.query.exercise),
+    });
+  };

@@ -1,0 +1,577 @@
+/**
+ * Incident communications between two participating states.
+ *
+ * Lifecycle:  sent → acknowledged → responded | declined → closed
+ *             sent | acknowledged → withdrawn  (by the sender)
+ *             sent | acknowledged → expired    (respondBy passed)
+ * Responding is voluntary: a recipient may decline without a reason. Every
+ * step is one transaction with its ledger entry (commitments, never text) and
+ * its notifications (outbox rows) inside it.
+ *
+ * Free text is sealed under its author's state data key: the request under
+ * the sender's, a response under the recipient's. The secretariat sees
+ * metadata only, unless both parties consented to disclose the exchange to it.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Clock } from '../clock.ts';
+import { openString, seal, type Key } from '../crypto/index.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
+import type { RequestsTable } from '../db/schema.ts';
+import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import type { IdempotencyService } from '../idempotency/service.ts';
+import type { KeysService } from '../keys/service.ts';
+import type { LedgerService, Receipt } from '../ledger/service.ts';
+import type { StatesService } from '../states/service.ts';
+import type { Domain } from '../vocabulary.ts';
+import type { Selectable } from 'kysely';
+import type { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, TLP_LEVELS, URGENCIES } from './templates.ts';
+
+export type Urgency = (typeof URGENCIES)[number];
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export type Decision = (typeof DECISIONS)[number];
+type RequestRow = Selectable<RequestsTable>;
+
+export interface NewRequest {
+  to: string;
+  domain: Domain;
+  type: (typeof REQUEST_TYPES)[number];
+  urgency: Urgency;
+  subject: string;
+  incidentSummary: string;
+  ask: string;
+  tlp: (typeof TLP_LEVELS)[number];
+  language: string;
+  respondBy?: string | undefined;
+  relatesTo?: string | undefined;
+  exercise?: boolean | undefined;
+}
+
+/** What the outbox needs to notify a state; the notifications service implements it. */
+export interface Notifier {
+  enqueue(
+    trx: Trx,
+    n: { state: string; type: string; subject: { requestId: string }; link: string; exercise: boolean; targets: { webhook: boolean; contactIds: string[] } },
+  ): Promise<unknown>;
+}
+
+/** Acknowledgement deadlines per urgency, in minutes. */
+export type AckSla = Record<Urgency, number>;
+
+export interface RequestMetadata {
+  id: string;
+  from: string;
+  to: string;
+  status: RequestStatus;
+  overdue: boolean;
+  exercise: boolean;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  respondedAt: string | null;
+  closedAt: string | null;
+  withdrawnAt: string | null;
+  expiredAt: string | null;
+}
+
+export interface RequestView extends RequestMetadata {
+  domain: Domain;
+  type: NewRequest['type'];
+  urgency: Urgency;
+  tlp: NewRequest['tlp'];
+  language: string;
+  subject: string | null;
+  incidentSummary: string | null;
+  ask: string | null;
+  respondBy: string | null;
+  relatesTo: string | null;
+  escalationLevel: number;
+  responses: { decision: Decision; body: string | null; at: string }[];
+  disclosure: { consents: { party: string; audience: string }[]; effective: string[] };
+}
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  keys: KeysService;
+  ledger: LedgerService;
+  states: StatesService;
+  idempotency: IdempotencyService;
+  notifier: Notifier;
+  /** Ids of a state's contacts serving a domain, in escalation order. */
+  contactsInDomain: (q: Queryable, state: string, domain: Domain) => Promise<string[]>;
+  ackSla: AckSla;
+  publicBaseUrl: string;
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const SEALED = ['subject', 'incident_summary', 'ask'] as const;
+
+export function createRequestsService({ db, clock, keys, ledger, states, idempotency, notifier, contactsInDomain, ackSla, publicBaseUrl }: Deps) {
+  const loc = (table: string, column: string, rowId: string) => ({ table, column, rowId });
+  const link = (id: string) => `${publicBaseUrl.replace(/\/$/, '')}/v1/requests/${id}`;
+  const ackDeadline = (row: Pick<RequestRow, 'created_at' | 'urgency'>, level = 0) =>
+    new Date(new Date(row.created_at).getTime() + ackSla[row.urgency] * 60_000 * (level + 1));
+  const overdue = (row: RequestRow, now: Date) => row.status === 'sent' && now > ackDeadline(row);
+
+  const isParty = (actor: Actor, row: Pick<RequestRow, 'sender_state' | 'recipient_state'>) =>
+    isDelegateOf(actor, row.sender_state) || isDelegateOf(actor, row.recipient_state);
+
+  async function consentsOf(q: Queryable, id: string) {
+    const rows = await q.selectFrom('request_disclosure_consents').select(['party_state', 'audience']).where('request_id', '=', id).orderBy('audience').orderBy('party_state').execute();
+    const consents = rows.map((r) => ({ party: r.party_state, audience: r.audience }));
+    const byAudience = new Map<string, Set<string>>();
+    for (const c of consents) byAudience.set(c.audience, (byAudience.get(c.audience) ?? new Set()).add(c.party));
+    const effective = [...byAudience].filter(([, parties]) => parties.size === 2).map(([a]) => a);
+    return { consents, effective };
+  }
+
+  /** May `actor` read the content? The two parties always; others only where both parties consented. */
+  function canReadContent(actor: Actor, row: RequestRow, effective: string[]): boolean {
+    if (isParty(actor, row)) return true;
+    if (effective.includes('public')) return true;
+    if (actor.role === 'secretariat') return effective.includes('secretariat');
+    return actor.role === 'delegate' && effective.includes(actor.state!);
+  }
+
+  function metadata(row: RequestRow, now: Date): RequestMetadata {
+    return {
+      id: row.id,
+      from: row.sender_state,
+      to: row.recipient_state,
+      status: row.status,
+      overdue: overdue(row, now),
+      exercise: row.exercise,
+      createdAt: iso(row.created_at)!,
+      updatedAt: iso(row.updated_at)!,
+      acknowledgedAt: iso(row.acknowledged_at),
+      respondedAt: iso(row.responded_at),
+      closedAt: iso(row.closed_at),
+      withdrawnAt: iso(row.withdrawn_at),
+      expiredAt: iso(row.expired_at),
+    };
+  }
+
+  /** A key of the author's state, or null when it was destroyed (the author withdrew: its words are shredded). */
+  async function keyOrNull(q: Queryable, keyId: string | null): Promise<Key | null> {
+    if (!keyId) return null;
+    try {
+      return await keys.keyById(q, keyId);
+    } catch {
+      return null;
+    }
+  }
+
+  async function fullView(q: Queryable, row: RequestRow, now: Date, consents: Awaited<ReturnType<typeof consentsOf>>): Promise<RequestView> {
+    const key = await keyOrNull(q, row.key_id);
+    const text = (column: (typeof SEALED)[number]) => (key && row[column] ? openString(key, row[column]!, loc('requests', column, row.id)) : null);
+    const responseRows = await q.selectFrom('request_responses').selectAll().where('request_id', '=', row.id).orderBy('created_at').execute();
+    const responses = [];
+    for (const r of responseRows) {
+      const rk = await keyOrNull(q, r.key_id);
+      responses.push({ decision: r.decision, body: rk && r.body ? openString(rk, r.body, loc('request_responses', 'body', r.id)) : null, at: iso(r.created_at)! });
+    }
+    return {
+      ...metadata(row, now),
+      domain: row.domain as Domain,
+      type: row.type as NewRequest['type'],
+      urgency: row.urgency,
+      tlp: row.tlp as NewRequest['tlp'],
+      language: row.language,
+      subject: text('subject'),
+      incidentSummary: text('incident_summary'),
+      ask: text('ask'),
+      respondBy: iso(row.respond_by),
+      relatesTo: row.relates_to,
+      escalationLevel: row.escalation_level,
+      responses,
+      disclosure: consents,
+    };
+  }
+
+  async function load(q: Queryable, id: string, lock = false): Promise<RequestRow | undefined> {
+    const query = q.selectFrom('requests').selectAll().where('id', '=', id);
+    return (lock ? query.forUpdate() : query).executeTakeFirst();
+  }
+
+  async function notify(trx: Trx, row: RequestRow, state: string, type: string, contactIds: string[] = []) {
+    await notifier.enqueue(trx, { state, type, subject: { requestId: row.id }, link: link(row.id), exercise: row.exercise, targets: { webhook: true, contactIds } });
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
+    if (actor.role !== 'delegate' || !actor.state) throw forbidden('only delegates of a participating state may send requests');
+    const from = actor.state;
+    if (input.to === from) throw new Problem('validation-error', 'a state cannot send a request to itself', { errors: [{ path: 'body.to', message: 'must differ from your state' }] });
+    const now = clock();
+    if (input.respondBy && new Date(input.respondBy) <= now) {
+      throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
+    }
+    return db.transaction().execute((trx) =>
+      idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
+        if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+        if (!(await states.lockParticipating(trx, input.to))) throw conflict(`${input.to} is not participating in the directory`);
+        if (input.relatesTo) {
+          const related = await load(trx, input.relatesTo);
+          if (!related || !isParty(actor, related)) throw new Problem('validation-error', 'relatesTo must be a request your state is party to', { errors: [{ path: 'body.relatesTo', message: 'unknown request' }] });
+        }
+        const key = await keys.activeKey(trx, from);
+        const id = randomUUID();
+        const row: RequestRow = {
+          id,
+          sender_state: from,
+          recipient_state: input.to,
+          domain: input.domain,
+          type: input.type,
+          urgency: input.urgency,
+          tlp: input.tlp,
+          language: input.language,
+          key_id: key.id,
+          subject: seal(key, input.subject, loc('requests', 'subject', id)),
+          incident_summary: seal(key, input.incidentSummary, loc('requests', 'incident_summary', id)),
+          ask: seal(key, input.ask, loc('requests', 'ask', id)),
+          respond_by: input.respondBy ? new Date(input.respondBy) : null,
+          relates_to: input.relatesTo ?? null,
+          exercise: input.exercise ?? false,
+          status: 'sent',
+          escalation_level: 0,
+          created_at: now,
+          updated_at: now,
+          acknowledged_at: null,
+          responded_at: null,
+          closed_at: null,
+          withdrawn_at: null,
+          expired_at: null,
+        };
+        await trx.insertInto('requests').values(row).execute();
+        const pocs = await contactsInDomain(trx, input.to, input.domain);
+        await notify(trx, row, input.to, 'request.sent', pocs.slice(0, 1));
+        const request: RequestView = {
+          ...metadata(row, now),
+          domain: input.domain,
+          type: input.type,
+          urgency: input.urgency,
+          tlp: input.tlp,
+          language: input.language,
+          subject: input.subject,
+          incidentSummary: input.incidentSummary,
+          ask: input.ask,
+          respondBy: iso(row.respond_by),
+          relatesTo: row.relates_to,
+          escalationLevel: 0,
+          responses: [],
+          disclosure: { consents: [], effective: [] },
+        };
+        // The ledger append comes last: it holds the ledger's row lock until commit.
+        const receipt = await ledger.append(trx, {
+          type: 'request.sent',
+          actor,
+          parties: [from, input.to],
+          subject: { request: id },
+          facts: {
+            type: row.type,
+            urgency: row.urgency,
+            domain: row.domain,
+            tlp: row.tlp,
+            language: row.language,
+            exercise: row.exercise,
+            ...(row.relates_to ? { relatesTo: row.relates_to } : {}),
+          },
+          content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
+        });
+        return { status: 201, body: { request, receipt } };
+      }),
+    );
+  }
+
+  // ---- transitions -----------------------------------------------------------------------------
+
+  type Transition = 'acknowledge' | 'answer' | 'decline' | 'close' | 'withdraw';
+  const RULES: Record<Transition, { from: RequestStatus[]; by: 'sender' | 'recipient' | 'either'; to: RequestStatus }> = {
+    acknowledge: { from: ['sent'], by: 'recipient', to: 'acknowledged' },
+    answer: { from: ['sent', 'acknowledged'], by: 'recipient', to: 'responded' },
+    decline: { from: ['sent', 'acknowledged'], by: 'recipient', to: 'declined' },
+    close: { from: ['acknowledged', 'responded', 'declined', 'expired'], by: 'either', to: 'closed' },
+    withdraw: { from: ['sent', 'acknowledged'], by: 'sender', to: 'withdrawn' },
+  };
+
+  async function transition(
+    actor: Actor,
+    id: string,
+    what: Transition,
+    scope: string,
+    request: unknown,
+    idempotencyKey: string | undefined,
+    extra?: { body?: string | undefined },
+  ): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
+    return db.transaction().execute((trx) =>
+      idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
+        const now = clock();
+        await expireDue(trx, now, id);
+        const row = await load(trx, id, true);
+        if (!row || !isParty(actor, row)) throw notFound('request');
+        const rule = RULES[what];
+        const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
+        if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
+        if (!rule.from.includes(row.status)) {
+          throw new Problem('invalid-transition', `cannot ${what} a request that is ${row.status}`, { currentStatus: row.status, allowedFrom: rule.from });
+        }
+        const set: Partial<RequestRow> = { status: rule.to, updated_at: now };
+        if (what === 'acknowledge') set.acknowledged_at = now;
+        if (what === 'answer' || what === 'decline') {
+          set.responded_at = now;
+          if (!row.acknowledged_at) set.acknowledged_at = now;
+        }
+        if (what === 'close') set.closed_at = now;
+        if (what === 'withdraw') set.withdrawn_at = now;
+        await trx.updateTable('requests').set(set).where('id', '=', id).execute();
+
+        let content: unknown;
+        if (what === 'answer' || what === 'decline') {
+          const responseId = randomUUID();
+          const key = extra?.body ? await keys.activeKey(trx, row.recipient_state) : null;
+          await trx
+            .insertInto('request_responses')
+            .values({
+              id: responseId,
+              request_id: id,
+              decision: what,
+              key_id: key?.id ?? null,
+              body: key && extra?.body ? seal(key, extra.body, loc('request_responses', 'body', responseId)) : null,
+              created_at: now,
+            })
+            .execute();
+          if (extra?.body) content = { body: extra.body };
+        }
+        const type = { acknowledge: 'request.acknowledged', answer: 'request.responded', decline: 'request.declined', close: 'request.closed', withdraw: 'request.withdrawn' }[what];
+        const updated = { ...row, ...set } as RequestRow;
+        const counterpart = role === 'sender' ? row.recipient_state : row.sender_state;
+        await notify(trx, updated, counterpart, type);
+        const request = await fullView(trx, updated, now, await consentsOf(trx, id));
+        // The ledger append comes last: it holds the ledger's row lock until commit.
+        const receipt = await ledger.append(trx, {
+          type,
+          actor,
+          parties: [row.sender_state, row.recipient_state],
+          subject: { request: id },
+          facts: { from: row.status, to: rule.to, ...(what === 'answer' || what === 'decline' ? { decision: what } : {}) },
+          ...(content ? { content } : {}),
+        });
+        return { status: what === 'answer' || what === 'decline' ? 201 : 200, body: { request, receipt } };
+      }),
+    );
+  }
+
+  const acknowledge = (actor: Actor, id: string, key?: string) => transition(actor, id, 'acknowledge', `POST /v1/requests/${id}/acknowledgement`, {}, key);
+  const respond = (actor: Actor, id: string, input: { decision: Decision; body?: string | undefined }, key?: string) =>
+    transition(actor, id, input.decision, `POST /v1/requests/${id}/responses`, input, key, { body: input.body });
+  const close = (actor: Actor, id: string, key?: string) => transition(actor, id, 'close', `POST /v1/requests/${id}/close`, {}, key);
+  const withdraw = (actor: Actor, id: string, key?: string) => transition(actor, id, 'withdraw', `POST /v1/requests/${id}/withdrawal`, {}, key);
+
+  // ---- disclosure beyond the two parties ----------------------------------------------------
+
+  async function consent(
+    actor: Actor,
+    id: string,
+    audience: string,
+    idempotencyKey?: string,
+  ): Promise<{ status: number; body: { consents: RequestView['disclosure']; receipt: Receipt | null }; replayed: boolean }> {
+    return db.transaction().execute((trx) =>
+      idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
+        const row = await load(trx, id, true);
+        if (!row || !isParty(actor, row)) throw notFound('request');
+        if (audience === row.sender_state || audience === row.recipient_state) {
+          throw new Problem('validation-error', 'the audience must be beyond the two parties', { errors: [{ path: 'body.audience', message: 'is a party already' }] });
+        }
+        const party = actor.state!;
+        const inserted = await trx
+          .insertInto('request_disclosure_consents')
+          .values({ request_id: id, party_state: party, audience, created_at: clock() })
+          .onConflict((oc) => oc.doNothing())
+          .returning('audience')
+          .executeTakeFirst();
+        if (!inserted) return { status: 200, body: { consents: await consentsOf(trx, id), receipt: null } };
+        const consents = await consentsOf(trx, id);
+        const receipt = await ledger.append(trx, {
+          type: 'request.disclosure-consented',
+          actor,
+          parties: [row.sender_state, row.recipient_state],
+          subject: { request: id },
+          facts: { audience, effective: consents.effective.includes(audience) },
+        });
+        if (consents.effective.includes(audience)) {
+          await ledger.append(trx, {
+            type: 'request.disclosed',
+            actor,
+            parties: [row.sender_state, row.recipient_state, ...(/^[A-Z]{3}$/.test(audience) ? [audience] : [])],
+            subject: { request: id },
+            facts: { audience },
+          });
+        }
+        return { status: 201, body: { consents, receipt } };
+      }),
+    );
+  }
+
+  // ---- time: expiry and escalation ----------------------------------------------------------
+
+  const SYSTEM: Actor = { role: 'secretariat', sub: 'system:sla', state: null };
+
+  async function expireDue(trx: Trx, now: Date, onlyId?: string): Promise<number> {
+    let query = trx
+      .selectFrom('requests')
+      .selectAll()
+      .where('status', 'in', ['sent', 'acknowledged'])
+      .where('respond_by', '<', now)
+      .forUpdate()
+      .skipLocked();
+    if (onlyId) query = query.where('id', '=', onlyId);
+    const rows = await query.execute();
+    for (const row of rows) {
+      await trx.updateTable('requests').set({ status: 'expired', expired_at: now, updated_at: now }).where('id', '=', row.id).execute();
+      await ledger.append(trx, { type: 'request.expired', actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { from: row.status } });
+      const expired = { ...row, status: 'expired' as const };
+      await notify(trx, expired, row.sender_state, 'request.expired');
+      await notify(trx, expired, row.recipient_state, 'request.expired');
+    }
+    return rows.length;
+  }
+
+  /**
+   * Expires requests whose respondBy passed, and escalates unacknowledged
+   * requests past their acknowledgement deadline to the recipient's next
+   * point of contact in the domain (one more per elapsed deadline).
+   */
+  async function sweep(): Promise<{ expired: number; escalated: number }> {
+    return db.transaction().execute(async (trx) => {
+      const now = clock();
+      const expired = await expireDue(trx, now);
+      const soonest = new Date(now.getTime() - Math.min(...Object.values(ackSla)) * 60_000);
+      const open = await trx.selectFrom('requests').selectAll().where('status', '=', 'sent').where('created_at', '<', soonest).forUpdate().skipLocked().execute();
+      let escalated = 0;
+      for (const row of open) {
+        if (now <= ackDeadline(row, row.escalation_level)) continue;
+        const pocs = await contactsInDomain(trx, row.recipient_state, row.domain as Domain);
+        const level = row.escalation_level + 1;
+        if (level >= pocs.length) continue;
+        await trx.updateTable('requests').set({ escalation_level: level, updated_at: now }).where('id', '=', row.id).execute();
+        await ledger.append(trx, { type: 'request.escalated', actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { level } });
+        await notify(trx, { ...row, escalation_level: level }, row.recipient_state, 'request.escalated', [pocs[level]!]);
+        escalated++;
+      }
+      return { expired, escalated };
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  async function get(actor: Actor, id: string): Promise<RequestView | RequestMetadata> {
+    await sweep();
+    const row = await load(db, id);
+    if (!row) throw notFound('request');
+    const now = clock();
+    const consents = await consentsOf(db, id);
+    if (canReadContent(actor, row, consents.effective)) return fullView(db, row, now, consents);
+    if (actor.role === 'secretariat') return metadata(row, now);
+    throw notFound('request');
+  }
+
+  async function list(
+    actor: Actor,
+    opts: { box?: 'inbox' | 'outbox' | undefined; status?: RequestStatus | undefined; cursor?: string | undefined; limit: number },
+  ): Promise<{ items: (RequestMetadata & { subject?: string | null; domain?: Domain; urgency?: Urgency; type?: NewRequest['type'] })[]; nextCursor: string | null }> {
+    if (actor.role !== 'delegate' && actor.role !== 'secretariat') throw forbidden('only delegates and the secretariat list requests');
+    await sweep();
+    let query = db.selectFrom('requests').selectAll();
+    if (actor.role === 'delegate') {
+      const box = opts.box ?? 'inbox';
+      query = query.where(box === 'inbox' ? 'recipient_state' : 'sender_state', '=', actor.state!);
+    }
+    if (opts.status) query = query.where('status', '=', opts.status);
+    if (opts.cursor) {
+      const [at, cid] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
+      const after = new Date(at ?? '');
+      if (!cid || Number.isNaN(after.getTime()) || !/^[0-9a-f-]{36}$/.test(cid)) throw new Problem('bad-request', 'cursor is not valid');
+      query = query.where((eb) => eb.or([eb('created_at', '<', after), eb.and([eb('created_at', '=', after), eb('id', '<', cid)])]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).execute();
+    const page = rows.slice(0, opts.limit);
+    const now = clock();
+    const items = [];
+    for (const row of page) {
+      if (actor.role === 'secretariat') {
+        items.push(metadata(row, now));
+        continue;
+      }
+      const key = await keyOrNull(db, row.key_id);
+      items.push({
+        ...metadata(row, now),
+        domain: row.domain as Domain,
+        type: row.type as NewRequest['type'],
+        urgency: row.urgency,
+        subject: key && row.subject ? openString(key, row.subject, loc('requests', 'subject', row.id)) : null,
+      });
+    }
+    const last = page.at(-1);
+    return { items, nextCursor: rows.length > opts.limit && last ? Buffer.from(`${iso(last.created_at)}|${last.id}`).toString('base64url') : null };
+  }
+
+  /** Key rotation: re-seals a state's requests and responses under `to`. */
+  async function reencrypt(trx: Trx, state: string, to: Key, limit: number): Promise<number> {
+    const reqs = await trx
+      .selectFrom('requests')
+      .selectAll()
+      .where('sender_state', '=', state)
+      .where('key_id', 'is not', null)
+      .where('key_id', '!=', to.id)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const r of reqs) {
+      const from = await keys.keyById(trx, r.key_id!);
+      const set: Partial<RequestRow> = { key_id: to.id };
+      for (const column of SEALED) if (r[column]) set[column] = seal(to, openString(from, r[column]!, loc('requests', column, r.id)), loc('requests', column, r.id));
+      await trx.updateTable('requests').set(set).where('id', '=', r.id).execute();
+    }
+    const resps = await trx
+      .selectFrom('request_responses')
+      .innerJoin('requests', 'requests.id', 'request_responses.request_id')
+      .selectAll('request_responses')
+      .where('requests.recipient_state', '=', state)
+      .where('request_responses.key_id', 'is not', null)
+      .where('request_responses.key_id', '!=', to.id)
+      .limit(limit)
+      .forUpdate('request_responses')
+      .skipLocked()
+      .execute();
+    for (const r of resps) {
+      const from = await keys.keyById(trx, r.key_id!);
+      const body = seal(to, openString(from, r.body!, loc('request_responses', 'body', r.id)), loc('request_responses', 'body', r.id));
+      await trx.updateTable('request_responses').set({ key_id: to.id, body }).where('id', '=', r.id).execute();
+    }
+    return reqs.length + resps.length;
+  }
+
+  /** Statistics without content: counts by status and urgency, time to acknowledge. Real traffic, or exercises only. */
+  async function statistics(actor: Actor, exercise: boolean) {
+    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
+    const rows = await db.selectFrom('requests').select(['status', 'urgency', 'created_at', 'acknowledged_at']).where('exercise', '=', exercise).execute();
+    const byStatus: Record<string, number> = {};
+    const byUrgency: Record<string, number> = {};
+    const times: number[] = [];
+    for (const r of rows) {
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      byUrgency[r.urgency] = (byUrgency[r.urgency] ?? 0) + 1;
+      if (r.acknowledged_at) times.push((new Date(r.acknowledged_at).getTime() - new Date(r.created_at).getTime()) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const pct = (p: number) => (times.length ? times[Math.max(0, Math.ceil((p / 100) * times.length) - 1)]! : null);
+    return { exercise, requests: rows.length, byStatus, byUrgency, acknowledged: times.length, medianSecondsToAcknowledge: pct(50), p90SecondsToAcknowledge: pct(90) };
+  }
+
+  return { send, acknowledge, respond, close, withdraw, consent, sweep, get, list, reencrypt, statistics };
+}
+
+export type RequestsService = ReturnType<typeof createRequestsService>;
