@@ -1,0 +1,176 @@
+/**
+ * Offline ledger verifier: `npm run ledger:verify -- [options]`
+ *
+ *   --url URL              the service's HTTP API (with --token, or LEDGER_VERIFY_TOKEN)
+ *   --database-url URL     or read the database directly (auditors); needs --public-key or a state file
+ *   --public-key VKEY      the log's verifier key (name+keyid+base64), as published out of band;
+ *                          without it, the key of the state file, or (first run only) the one the API serves
+ *   --party                delegates: prove the entries the token may see, instead of recomputing the whole tree
+ *   --state FILE           remembers the last verified checkpoint (default .ledger-verify-state.json)
+ *   --sample N             inclusion proofs sampled into the latest checkpoint (default 8)
+ *   --json                 print the report as JSON
+ *
+ * Exit status: 0 verified, 1 verification failed (the report names the first bad index), 2 usage or access error.
+ */
+import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { initCrypto } from '../crypto/index.ts';
+import { openDatabase, type DatabaseHandle } from '../db/index.ts';
+import { formatVerifierKey, NoteError, parseVerifierKey, type VerifierKey } from '../ledger/note.ts';
+import { DatabaseSource, HttpSource } from '../ledger/verify-sources.ts';
+import { SourceError, verifyLedger, type LedgerSource, type VerifierState, type VerifyReport } from '../ledger/verify.ts';
+
+const USAGE = `usage: npm run ledger:verify -- (--url URL [--token TOKEN] | --database-url URL) [--public-key VKEY] [--party] [--state FILE] [--sample N] [--json]`;
+
+class UsageError extends Error {}
+
+interface Options {
+  url?: string;
+  token?: string;
+  databaseUrl?: string;
+  publicKey?: string;
+  party: boolean;
+  statePath: string;
+  sample: number;
+  json: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'database-url': { type: 'string' },
+      'public-key': { type: 'string' },
+      party: { type: 'boolean', default: false },
+      state: { type: 'string', default: '.ledger-verify-state.json' },
+      sample: { type: 'string', default: '8' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) throw new UsageError(USAGE);
+  if (!values.url === !values['database-url']) throw new UsageError(`give either --url or --database-url\n${USAGE}`);
+  if (values['database-url'] && values.party) throw new UsageError('--party needs --url (the database shows every entry)');
+  const sample = Number(values.sample);
+  if (!Number.isInteger(sample) || sample < 0) throw new UsageError('--sample must be a non-negative integer');
+  return {
+    url: values.url,
+    token: values.token ?? process.env.LEDGER_VERIFY_TOKEN,
+    databaseUrl: values['database-url'],
+    publicKey: values['public-key'],
+    party: values.party,
+    statePath: values.state,
+    sample,
+    json: values.json,
+  };
+}
+
+export function loadState(path: string): VerifierState | undefined {
+  if (!existsSync(path)) return undefined;
+  const state = JSON.parse(readFileSync(path, 'utf8')) as VerifierState;
+  if (state?.version !== 1 || typeof state.checkpoint !== 'string' || typeof state.verifierKey !== 'string') throw new UsageError(`${path} is not a ledger-verify state file`);
+  return state;
+}
+
+export function saveState(path: string, state: VerifierState): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+export interface CliResult {
+  code: 0 | 1 | 2;
+  report?: VerifyReport;
+  output: string[];
+  errors: string[];
+}
+
+/** The whole CLI, callable in-process (tests) with an optional fetch. */
+export async function runCli(argv: string[], fetchImpl: typeof fetch = fetch): Promise<CliResult> {
+  const output: string[] = [];
+  const errors: string[] = [];
+  let database: DatabaseHandle | undefined;
+  try {
+    const opts = parse(argv);
+    await initCrypto();
+    const state = loadState(opts.statePath);
+    let source: LedgerSource;
+    if (opts.databaseUrl) {
+      database = await openDatabase({ kind: 'postgres', url: opts.databaseUrl, poolMax: 2 });
+      source = new DatabaseSource(database, 'database');
+    } else {
+      source = new HttpSource(opts.url!, opts.token, fetchImpl);
+    }
+
+    let key: VerifierKey;
+    if (opts.publicKey) {
+      key = parseVerifierKey(opts.publicKey);
+      if (state && state.verifierKey !== formatVerifierKey(key)) {
+        throw new UsageError(`${opts.statePath} was made with the key ${state.verifierKey}; use another --state file for another key`);
+      }
+    } else if (state) {
+      key = parseVerifierKey(state.verifierKey);
+    } else {
+      const served = await source.publicKey();
+      if (!served) throw new UsageError('no public key: pass --public-key (the log key published by the operator)');
+      key = parseVerifierKey(served);
+      errors.push(`warning: trusting the key the server announces on first use: ${served}\n         compare it with the published key, or pass --public-key next time`);
+    }
+
+    const report = await verifyLedger(source, {
+      key,
+      ...(state ? { state } : {}),
+      mode: opts.party ? 'party' : 'full',
+      sample: opts.sample,
+      progress: (m) => {
+        if (!opts.json) errors.push(`ledger-verify: ${m}`);
+      },
+    });
+    if (report.ok && report.state) saveState(opts.statePath, report.state);
+    if (opts.json) output.push(JSON.stringify({ ...report, state: undefined }, null, 2));
+    else output.push(...describe(report, opts.statePath));
+    return { code: report.ok ? 0 : 1, report, output, errors };
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof SourceError || err instanceof NoteError) {
+      errors.push(err.message);
+      return { code: 2, output, errors };
+    }
+    throw err;
+  } finally {
+    await database?.close();
+  }
+}
+
+function describe(r: VerifyReport, statePath: string): string[] {
+  const counts = `${r.entriesChecked} entries, ${r.checkpointsChecked} checkpoints, ${r.consistencyProofsChecked} consistency proofs, ${r.inclusionProofsChecked} inclusion proofs checked`;
+  if (!r.ok) {
+    const f = r.failure!;
+    return [
+      `LEDGER VERIFICATION FAILED (${r.source}, ${r.mode} mode)`,
+      f.firstBadIndex === null ? 'first bad index: none can be named' : `first bad index: ${f.firstBadIndex}`,
+      `reason: ${f.reason}`,
+      counts,
+    ];
+  }
+  return [
+    `ledger verified (${r.source}, ${r.mode} mode): checkpoint of ${r.treeSize} entries, root ${r.rootHash}`,
+    counts,
+    ...(r.uncoveredEntries > 0 ? [`${r.uncoveredEntries} newer entries checked one by one, not yet covered by a checkpoint`] : []),
+    `remembered in ${statePath}`,
+  ];
+}
+
+// Run when executed (npm run ledger:verify), not when imported (tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const result = await runCli(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`ledger-verify: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return { code: 2 as const, output: [], errors: [] };
+  });
+  for (const line of result.errors) process.stderr.write(`${line}\n`);
+  for (const line of result.output) process.stdout.write(`${line}\n`);
+  process.exit(result.code);
+}

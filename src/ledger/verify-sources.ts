@@ -1,0 +1,203 @@
+/**
+ * Where the ledger verifier reads from: the HTTP API (any party with a
+ * token), or the database directly (auditors with database access). Both
+ * hand the same untrusted data to verify.ts, which checks everything.
+ */
+import { fromHex } from '../crypto/index.ts';
+import type { DatabaseHandle } from '../db/index.ts';
+import { ledgerDb } from './tables.ts';
+import { storedConsistencyProof, storedInclusionProof, treeSize } from './tree-store.ts';
+import { SourceError, type LedgerSource, type SourceEntry, type SourceGap } from './verify.ts';
+
+const PAGE = 1000;
+
+const hashes = (value: unknown, what: string): Uint8Array[] => {
+  if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) throw new SourceError(`malformed ${what}`);
+  return value.map((h: string) => fromHex(h));
+};
+
+/** The HTTP API of a running service. */
+export class HttpSource implements LedgerSource {
+  readonly description: string;
+  readonly #base: URL;
+  readonly #headers: Record<string, string>;
+  readonly #fetch: typeof fetch;
+
+  constructor(baseUrl: string, token: string | undefined, fetchImpl: typeof fetch = fetch) {
+    this.#base = new URL(baseUrl);
+    this.#headers = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    this.description = this.#base.origin;
+    this.#fetch = fetchImpl;
+  }
+
+  async #get(path: string): Promise<{ status: number; body: unknown }> {
+    let res: Response;
+    try {
+      res = await this.#fetch(new URL(path, this.#base), { headers: this.#headers });
+    } catch (err) {
+      throw new SourceError(`cannot reach ${this.description}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new SourceError(`GET ${path}: HTTP ${res.status}, not JSON`, res.status);
+    }
+    return { status: res.status, body };
+  }
+
+  async #json(path: string): Promise<Record<string, unknown>> {
+    const { status, body } = await this.#get(path);
+    if (status !== 200) {
+      const detail = typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : '';
+      throw new SourceError(`GET ${path}: HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
+    }
+    if (typeof body !== 'object' || body === null) throw new SourceError(`GET ${path}: not a JSON object`);
+    return body as Record<string, unknown>;
+  }
+
+  async publicKey(): Promise<string | undefined> {
+    const body = await this.#json('/v1/ledger/public-key');
+    return typeof body.verifierKey === 'string' ? body.verifierKey : undefined;
+  }
+
+  async latestCheckpoint(): Promise<string | undefined> {
+    const body = await this.#json('/v1/ledger/checkpoint');
+    return typeof body.note === 'string' ? body.note : undefined;
+  }
+
+  async *checkpoints(): AsyncIterable<string> {
+    let from: number | null = 0;
+    while (from !== null) {
+      const body = await this.#json(`/v1/ledger/checkpoints?from=${from}&limit=${PAGE}`);
+      const list = body.checkpoints;
+      if (!Array.isArray(list)) throw new SourceError('malformed checkpoint list');
+      for (const c of list) {
+        if (typeof c?.note !== 'string') throw new SourceError('malformed checkpoint');
+        yield c.note;
+      }
+      from = typeof body.next === 'number' ? body.next : null;
+    }
+  }
+
+  async *entries(from: number): AsyncIterable<SourceEntry | SourceGap> {
+    let at: number | null = from;
+    while (at !== null) {
+      let body: Record<string, unknown>;
+      try {
+        body = await this.#json(`/v1/ledger/entries?from=${at}&limit=${PAGE}`);
+      } catch (err) {
+        // A page the server cannot render: find the entry that breaks it.
+        if (!(err instanceof SourceError) || (err.status ?? 0) < 500) throw err;
+        const single = await this.#get(`/v1/ledger/entries?from=${at}&limit=1`);
+        if (single.status !== 200) {
+          yield { index: at, error: `HTTP ${single.status}` };
+          return;
+        }
+        body = single.body as Record<string, unknown>;
+      }
+      const list = body.entries;
+      if (!Array.isArray(list)) throw new SourceError('malformed entry list');
+      for (const e of list) {
+        if (typeof e?.index !== 'number' || typeof e?.leafHash !== 'string') throw new SourceError('malformed entry');
+        yield { index: e.index, leafHash: e.leafHash, entry: e.entry };
+      }
+      at = typeof body.next === 'number' ? body.next : null;
+    }
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    return hashes((await this.#json(`/v1/ledger/entries/${index}/inclusion-proof?treeSize=${size}`)).proof, 'inclusion proof');
+  }
+
+  async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    return hashes((await this.#json(`/v1/ledger/consistency-proof?from=${from}&to=${to}`)).proof, 'consistency proof');
+  }
+}
+
+/**
+ * The database, read directly (an auditor's read-only role is enough). It
+ * cannot sign, so the freshest checkpoint is the latest stored one.
+ */
+export class DatabaseSource implements LedgerSource {
+  readonly description: string;
+  constructor(
+    private readonly database: DatabaseHandle,
+    description = 'database',
+  ) {
+    this.description = description;
+  }
+
+  async publicKey(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async latestCheckpoint(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async *checkpoints(): AsyncIterable<string> {
+    let from = 0;
+    for (;;) {
+      const rows = await ledgerDb(this.database.db)
+        .selectFrom('ledger_checkpoints')
+        .select(['tree_size', 'note'])
+        .where('tree_size', '>=', from)
+        .orderBy('tree_size')
+        .limit(PAGE)
+        .execute();
+      for (const r of rows) yield r.note;
+      if (rows.length < PAGE) return;
+      from = Number(rows.at(-1)!.tree_size) + 1;
+    }
+  }
+
+  async *entries(from: number): AsyncIterable<SourceEntry | SourceGap> {
+    let at = from;
+    for (;;) {
+      const rows = await this.database.db
+        .selectFrom('ledger_entries')
+        .select(['seq', 'canonical', 'leaf_hash'])
+        .where('seq', '>=', at)
+        .orderBy('seq')
+        .limit(5 * PAGE)
+        .execute();
+      for (const r of rows) {
+        let entry: unknown;
+        try {
+          entry = JSON.parse(r.canonical);
+        } catch {
+          yield { index: Number(r.seq), error: 'the stored entry is not JSON' };
+          return;
+        }
+        yield { index: Number(r.seq), leafHash: Buffer.from(r.leaf_hash).toString('hex'), entry };
+      }
+      if (rows.length < 5 * PAGE) return;
+      at = Number(rows.at(-1)!.seq) + 1;
+    }
+  }
+
+  async #withinTree(size: number): Promise<void> {
+    const current = await treeSize(this.database.db);
+    if (size > current) throw new SourceError(`tree size ${size} exceeds the stored tree (${current})`);
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    await this.#withinTree(size);
+    try {
+      return (await storedInclusionProof(this.database.db, index, size)).proof;
+    } catch (err) {
+      throw new SourceError((err as Error).message);
+    }
+  }
+
+  async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    await this.#withinTree(to);
+    try {
+      return await storedConsistencyProof(this.database.db, from, to);
+    } catch (err) {
+      throw new SourceError((err as Error).message);
+    }
+  }
+}
