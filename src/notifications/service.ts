@@ -23,7 +23,7 @@ import type { Config } from '../config.ts';
 import { openString, seal, open, type Key } from '../crypto/index.ts';
 import type { Db, Trx } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
-import type { KeysService } from '../keys/service.ts';
+import { KeyUnavailableError, type KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { newSecret, type MessageContent } from './delivery.ts';
@@ -182,8 +182,8 @@ export function createNotificationsService(deps: Deps) {
    * Writes the notification of an event to the outbox, in the caller's
    * transaction: one message for the state's webhook (if it has one and
    * `targets.webhook`), one per contact id for email. Returns the message ids
-   * (a webhook message id is its `webhook-id`). Throws (failing the caller's
-   * transaction) on invalid input or when the state has no active data key.
+   * (a webhook message id is its `webhook-id`); none for a state that does
+   * not participate. Throws (failing the caller's transaction) on invalid input.
    */
   async function enqueue(trx: Trx, input: NotificationInput): Promise<{ eventId: string; messageIds: string[] }> {
     const n = notificationSchema.parse(input);
@@ -195,7 +195,12 @@ export function createNotificationsService(deps: Deps) {
       ...contactIds.map((id) => ({ channel: 'email' as const, contactId: id })),
     ];
     if (channels.length === 0) return { eventId, messageIds: [] };
-    const key = await keys.activeKey(trx, n.state);
+    // A state that does not participate (withdrawn: no active data key) is not notified.
+    const key = await keys.activeKey(trx, n.state).catch((err: unknown) => {
+      if (err instanceof KeyUnavailableError) return null;
+      throw err;
+    });
+    if (!key) return { eventId, messageIds: [] };
     const now = clock();
     const payload: Payload = {
       v: 1,
@@ -309,7 +314,7 @@ export function createNotificationsService(deps: Deps) {
     deliverDue: worker.deliverDue,
     /** Starts the background loop (every NOTIFY_POLL_MS; not when it is 0). */
     start: worker.start,
-    /** Stops the loop, interrupts deliveries in flight and records them for a retry; final. */
+    /** Stops the loop, interrupts webhook requests in flight (due again at once), lets emails in flight finish; final. */
     stop: worker.stop,
   };
 }

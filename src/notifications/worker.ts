@@ -23,8 +23,8 @@
  * If the process dies between 1 and 3, the lease expires and another worker
  * (or the restarted one) delivers the message again with the same id
  * (webhook-id), so receivers can drop the duplicate. stop() interrupts the
- * deliveries in flight and makes them due again at once. A message
- * acknowledged with a 2xx is never sent again.
+ * webhook requests in flight (emails in flight finish) and makes them due
+ * again at once. A message acknowledged with a 2xx is never sent again.
  *
  * Time comes from the injected Clock (due times, leases, webhook-timestamp);
  * only the poll interval and the attempt time limit use real timers.
@@ -83,7 +83,11 @@ export function createNotificationWorker(d: WorkerDeps) {
   /** How long a claimed message is reserved for the worker delivering it. */
   const leaseMs = 2 * config.NOTIFY_TIMEOUT_MS + 30_000;
   const stopController = new AbortController();
-  const limits: AttemptLimits = { timeoutMs: config.NOTIFY_TIMEOUT_MS, stop: stopController.signal };
+  // stop() interrupts webhook requests (a receiver may hold one open for the whole time limit;
+  // the redelivery carries the same webhook-id), but lets emails in flight finish within their
+  // time limit: an SMTP session cut after the server took the message would send it twice.
+  const webhookLimits: AttemptLimits = { timeoutMs: config.NOTIFY_TIMEOUT_MS, stop: stopController.signal };
+  const emailLimits: AttemptLimits = { timeoutMs: config.NOTIFY_TIMEOUT_MS, stop: new AbortController().signal };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const passes = new Set<Promise<unknown>>();
@@ -154,7 +158,7 @@ export function createNotificationWorker(d: WorkerDeps) {
         timestamp: Math.floor(d.clock().getTime() / 1000),
         body: webhookBody(job.content),
         secret: job.webhook!.secret,
-        limits,
+        limits: webhookLimits,
       });
     }
     if (!transport) return { skip: 'smtp-not-configured' };
@@ -165,7 +169,7 @@ export function createNotificationWorker(d: WorkerDeps) {
       return { ok: false, error: 'contact-unavailable' };
     }
     if (!to) return { skip: 'no-contact' };
-    return sendEmail({ transport, from: config.SMTP_FROM, to, id: job.id, messageIdDomain, content: job.content, limits });
+    return sendEmail({ transport, from: config.SMTP_FROM, to, id: job.id, messageIdDomain, content: job.content, limits: emailLimits });
   }
 
   /** Step 3: records the outcome (only ids, channel and short error codes are logged). */

@@ -35,7 +35,7 @@ beforeAll(async () => {
       NOTIFY_BACKOFF_MS: String(BACKOFF),
       NOTIFY_BACKOFF_MAX_MS: '600000',
       NOTIFY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-      NOTIFY_TIMEOUT_MS: '1500',
+      NOTIFY_TIMEOUT_MS: '3000',
     },
   });
 });
@@ -330,7 +330,7 @@ describe('at delivery time: SSRF re-check, pinned address, rotated keys', () => 
   const actor = (state: string): Actor => ({ sub: `delegate-${state}`, role: 'delegate', state });
   function serviceWith(resolve: (host: string) => Promise<ResolvedAddress[]>, allowPrivate: boolean) {
     const s = h.service.services;
-    const config = configSchema.parse({ NOTIFY_POLL_MS: '0', PUBLIC_BASE_URL: BASE, WEBHOOKS_ALLOW_PRIVATE: allowPrivate ? 'true' : 'false', NOTIFY_BACKOFF_MS: String(BACKOFF), NOTIFY_TIMEOUT_MS: '1500' });
+    const config = configSchema.parse({ NOTIFY_POLL_MS: '0', PUBLIC_BASE_URL: BASE, WEBHOOKS_ALLOW_PRIVATE: allowPrivate ? 'true' : 'false', NOTIFY_BACKOFF_MS: String(BACKOFF), NOTIFY_TIMEOUT_MS: '3000' });
     return createNotificationsService({ db: h.database.db, clock: tc.clock, keys: s.keys, ledger: s.ledger, states: s.states, config, logger: createLogger('silent'), resolveEmail: async () => null, resolve });
   }
 

@@ -135,7 +135,7 @@ describe('restarts', () => {
   });
 
   it('a failed attempt and its retry schedule survive a restart: the next instance retries when due, with the same webhook-id', async () => {
-    const current = instances.at(-1)!;
+    const current = await newInstance();
     const token = h.token('delegate', 'BEL');
     expect((await current.app.inject({ method: 'PUT', url: '/v1/states/BEL/participation', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(201);
     const receiver = await startReceiver((_r, i) => (i === 0 ? 500 : 200));
@@ -163,7 +163,7 @@ describe('restarts', () => {
   });
 
   it('a worker that hangs keeps its lease; another instance takes the message over once the lease expires, with the same webhook-id', async () => {
-    const a = instances.at(-1)!;
+    const a = await newInstance();
     const b = await newInstance();
     const token = h.token('delegate', 'PRT');
     expect((await b.app.inject({ method: 'PUT', url: '/v1/states/PRT/participation', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(201);

@@ -3,6 +3,7 @@
  * secret shown once, SSRF refusals, ledger entries without URL or secret,
  * nothing in clear at rest, and withdrawal shredding it.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../harness.ts';
 import { dumpDatabase } from './notifications-support.ts';
@@ -197,7 +198,14 @@ describe('confidentiality and withdrawal', () => {
     expect(await open.sql(`select id from notification_outbox where state_code = 'GHA'`)).toEqual([]);
     expect(await open.sql(`select status, wrapped_key from state_keys where id = $1`, [keyId])).toEqual([{ status: 'destroyed', wrapped_key: null }]);
     expect((await get(open, 'GHA')).statusCode).toBe(404);
-    // Other states are untouched (NOR has no webhook here, so its message was never written).
+    // A withdrawn state is not notified: enqueue writes nothing for it, and does not fail the caller's transaction.
+    const after = await open.database.db
+      .transaction()
+      .execute((trx) => notifications.enqueue(trx, { state: 'GHA', type: 'request.expired', subject: {}, link: '/v1/requests/r-1', targets: { webhook: true, contactIds: [randomUUID()] } }));
+    expect(after.messageIds).toEqual([]);
+    expect(await open.sql(`select id from notification_outbox where state_code = 'GHA'`)).toEqual([]);
+    // Other states are untouched (NOR has no webhook here, so no message was written for it).
     expect(await open.sql(`select id from webhooks where state_code = 'CHL'`)).toHaveLength(1);
+    expect(await open.sql(`select id from notification_outbox where state_code = 'NOR'`)).toEqual([]);
   });
 });
