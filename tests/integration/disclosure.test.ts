@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISO3166_ALPHA3 } from '../../src/states/iso3166.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

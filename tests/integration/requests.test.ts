@@ -6,7 +6,7 @@ let h: Harness;
 let now = Date.parse('2026-11-21T09:00:00Z');
 const advance = (minutes: number) => (now += minutes * 60_000);
 const tok = {} as Record<'FRA' | 'KEN' | 'BRA' | 'JPN' | 'sec' | 'aud' | 'obs', string>;
-let kenContacts: string[] = [];
+const kenContacts: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ clock: () => new Date(now) });
