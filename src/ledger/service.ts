@@ -76,7 +76,11 @@ const mayReadAll = (actor: Actor) => actor.role === 'secretariat' || actor.role 
 export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
 
-  function buildEntry(index: number, event: LedgerEvent, at: Date): LedgerEntry {
+  /** The keyed hash of the event's confidential content (computed before the append lock is taken). */
+  const commitmentOf = (event: LedgerEvent): string | undefined =>
+    event.content !== undefined ? toBase64(commitment(commitmentKey, canonicalJson(event.content))) : undefined;
+
+  function buildEntry(index: number, event: LedgerEvent, at: Date, committed: string | undefined): LedgerEntry {
     return {
       v: 1,
       index,
@@ -86,7 +90,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       parties: [...new Set(event.parties)].sort(),
       subject: event.subject,
       ...(event.facts ? { facts: event.facts } : {}),
-      ...(event.content !== undefined ? { commitment: toBase64(commitment(commitmentKey, canonicalJson(event.content))) } : {}),
+      ...(committed !== undefined ? { commitment: committed } : {}),
     };
   }
 
@@ -96,14 +100,16 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
    * loads (imports, benchmarks) use the same path.
    */
   async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
+    // Appends are serialised from the lock to the caller's commit: do what does not need the index first.
+    const commitments = events.map(commitmentOf);
     const range = await lockFrontier(trx);
     const receipts: Receipt[] = [];
     const batches: AppendBatch[] = [];
     let batch: AppendBatch | undefined;
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       const index = range.size;
       const at = clock();
-      const entry = buildEntry(index, event, at);
+      const entry = buildEntry(index, event, at, commitments[i]);
       const canonical = canonicalJson(entry);
       const hash = leafHash(canonical);
       if (batch && batch.entries.length === MAX_BATCH_ENTRIES) {
