@@ -204,6 +204,16 @@ describe('checkpoints (c2sp.org/tlog-checkpoint)', () => {
     expect(parseCheckpoint(`o\n0\n${root}\next one\n`).extensions).toEqual(['ext one']);
   });
 
+  it('the example in the README verifies with its verifier key (signed with RFC 8032 test key 1)', () => {
+    const note =
+      'poc-directory/ledger\n40\nqYtykjS4IUccql0r+VVfHI4CShntO5+5WPSwfJlNrBU=\n\n— poc-directory/ledger JfbqWW43JnXiord2J4R4deKZyGXL7KlBbRT7iywVtXKfI3YcIVILyMP4JGBgmU7ucb4UwTctsuU1ehr80nXtTUzAbQw=\n';
+    const key = parseVerifierKey('poc-directory/ledger+25f6ea59+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea');
+    expect(toHex(key.publicKey)).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'); // RFC 8032 TEST 1
+    const cp = openCheckpoint(note, key);
+    expect({ origin: cp.origin, size: cp.size }).toEqual({ origin: 'poc-directory/ledger', size: 40 });
+    expect(signNote(formatCheckpoint(cp), 'poc-directory/ledger', signingKeyPair(Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex')))).toBe(note);
+  });
+
   it('signs and opens a checkpoint, pinning the key and the origin', () => {
     const pair = signingKeyPair(new Uint8Array(32).fill(3));
     const key = verifierKeyOf('poc.example/ledger', pair.publicKey);
