@@ -164,6 +164,19 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const seesNote = (actor: Actor, row: ContactRow) => actor.role === 'secretariat' || isDelegateOf(actor, row.state_code);
   const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
 
+  /**
+   * A contact the caller may change, locked: 404 unless the caller may see it
+   * (so its existence is not revealed), 403 if it may see but not change it.
+   */
+  async function editableRow(trx: Trx, actor: Actor, id: string, verb: string): Promise<ContactRowWithKey> {
+    const row = await queries.findById(trx, id, true);
+    if (!row) throw notFound('contact');
+    const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
+    if (!canSee(actor, meta(row), access)) throw notFound('contact');
+    if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may ${verb} its contacts`);
+    return row;
+  }
+
   function duplicateEmail(err: unknown): never {
     if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict('the state already lists a contact with this email address');
     throw err;
@@ -258,11 +271,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return db
       .transaction()
       .execute(async (trx) => {
-        const row = await queries.findById(trx, id, true);
-        if (!row) throw notFound('contact');
-        const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
-        if (!canSee(actor, meta(row), access)) throw notFound('contact');
-        if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may change its contacts`);
+        const row = await editableRow(trx, actor, id, 'change');
         if (ifMatch !== undefined && ifMatch !== row.version) {
           throw new Problem('precondition-failed', `contact is at version ${row.version}, not ${ifMatch}`);
         }
@@ -304,11 +313,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
 
   async function remove(actor: Actor, id: string): Promise<{ receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      const row = await queries.findById(trx, id, true);
-      if (!row) throw notFound('contact');
-      const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
-      if (!canSee(actor, meta(row), access)) throw notFound('contact');
-      if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may remove its contacts`);
+      const row = await editableRow(trx, actor, id, 'remove');
       await queries.remove(trx, id);
       const receipt = await ledger.append(trx, { type: 'contact.deleted', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
       return { receipt };
@@ -394,11 +399,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   /** The owning state re-confirms a contact as still accurate (freshness). */
   async function confirm(actor: Actor, id: string): Promise<{ contact: ContactView; receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      const row = await queries.findById(trx, id, true);
-      if (!row) throw notFound('contact');
-      const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
-      if (!canSee(actor, meta(row), access)) throw notFound('contact');
-      if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may confirm its contacts`);
+      const row = await editableRow(trx, actor, id, 'confirm');
       const now = clock();
       await queries.update(trx, id, { confirmed_at: now });
       const receipt = await ledger.append(trx, { type: 'contact.confirmed', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
