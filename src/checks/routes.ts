@@ -4,6 +4,16 @@ import { idParams, problemSchema, receiptSchema, stateCode } from '../http/schem
 import { DOMAINS } from '../vocabulary.ts';
 import type { ChecksService } from './service.ts';
 
+/** A round's summary; also one row of the aggregate reachability report. */
+export const checkSummarySchema = z.object({
+  states: z.number().int(),
+  reached: z.number().int(),
+  reachedInTime: z.number().int(),
+  reachRate: z.number(),
+  medianSeconds: z.number().nullable(),
+  p90Seconds: z.number().nullable(),
+});
+
 export const checkReportSchema = z
   .object({
     id: z.uuid(),
@@ -12,14 +22,7 @@ export const checkReportSchema = z
     createdAt: z.iso.datetime(),
     closesAt: z.iso.datetime(),
     open: z.boolean(),
-    summary: z.object({
-      states: z.number().int(),
-      reached: z.number().int(),
-      reachedInTime: z.number().int(),
-      reachRate: z.number(),
-      medianSeconds: z.number().nullable(),
-      p90Seconds: z.number().nullable(),
-    }),
+    summary: checkSummarySchema,
     states: z.array(
       z.object({
         state: z.string(),

@@ -13,6 +13,7 @@ import { randomBytes, sha256, utf8 } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import { forbidden, notFound, Problem } from '../http/problem.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
+import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
 import { DOMAINS } from '../vocabulary.ts';
 
@@ -43,11 +44,6 @@ export interface CheckReport {
   states: StateResult[];
 }
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface Deps {
   db: Db;

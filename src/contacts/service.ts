@@ -11,7 +11,7 @@ import type { Db, Queryable, Trx } from '../db/index.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
-import type { LedgerService, Receipt } from '../ledger/service.ts';
+import type { LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { NO_ACCESS, type Access, type DisclosureService } from '../disclosure/service.ts';
 import * as queries from './queries.ts';
@@ -163,6 +163,9 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains, visibility: row.visibility });
   const seesNote = (actor: Actor, row: ContactRow) => actor.role === 'secretariat' || isDelegateOf(actor, row.state_code);
   const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
+  /** The ledger entry of a change to a contact: its state is the party. */
+  const record = (trx: Trx, actor: Actor, type: string, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
+    ledger.append(trx, { type, actor, parties: [state], subject: { state, contact }, ...rest });
 
   /**
    * A contact the caller may change, locked: 404 unless the caller may see it
@@ -214,14 +217,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           updated_at: now,
         };
         await queries.insert(trx, row);
-        const receipt = await ledger.append(trx, {
-          type: 'contact.created',
-          actor,
-          parties: [state],
-          subject: { state, contact: id },
-          facts: { domains, visibility },
-          content: { ...plain, domains },
-        });
+        const receipt = await record(trx, actor, 'contact.created', state, id, { facts: { domains, visibility }, content: { ...plain, domains } });
         return { contact: view(row, plain, true, key), receipt };
       })
       .catch(duplicateEmail);
@@ -298,11 +294,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           updated_at: now,
         };
         await queries.update(trx, id, values);
-        const receipt = await ledger.append(trx, {
-          type: 'contact.updated',
-          actor,
-          parties: [row.state_code],
-          subject: { state: row.state_code, contact: id },
+        const receipt = await record(trx, actor, 'contact.updated', row.state_code, id, {
           facts: { changed: Object.keys(patch).sort(), version: values.version, visibility: values.visibility },
           content: { ...plain, domains: values.domains },
         });
@@ -315,7 +307,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return db.transaction().execute(async (trx) => {
       const row = await editableRow(trx, actor, id, 'remove');
       await queries.remove(trx, id);
-      const receipt = await ledger.append(trx, { type: 'contact.deleted', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
+      const receipt = await record(trx, actor, 'contact.deleted', row.state_code, id);
       return { receipt };
     });
   }
@@ -384,11 +376,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         verification_note: input.note ? seal(key, input.note, loc('verification_note', id)) : null,
       };
       await queries.update(trx, id, values);
-      const receipt = await ledger.append(trx, {
-        type: 'contact.verification',
-        actor,
-        parties: [row.state_code],
-        subject: { state: row.state_code, contact: id },
+      const receipt = await record(trx, actor, 'contact.verification', row.state_code, id, {
         facts: { status: input.status, version: row.version },
         ...(input.note ? { content: { note: input.note } } : {}),
       });
@@ -402,7 +390,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
       const row = await editableRow(trx, actor, id, 'confirm');
       const now = clock();
       await queries.update(trx, id, { confirmed_at: now });
-      const receipt = await ledger.append(trx, { type: 'contact.confirmed', actor, parties: [row.state_code], subject: { state: row.state_code, contact: id } });
+      const receipt = await record(trx, actor, 'contact.confirmed', row.state_code, id);
       return { contact: view({ ...row, confirmed_at: now }, openFields(row), true, rowKey(row)), receipt };
     });
   }

@@ -1,6 +1,7 @@
 /** Statistics for the secretariat and auditors. Counts and durations only: never contact data or content. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { checkSummarySchema } from '../checks/routes.ts';
 import type { ChecksService } from '../checks/service.ts';
 import type { ContactsService } from '../contacts/service.ts';
 import { problemSchema } from '../http/schemas.ts';
@@ -35,18 +36,7 @@ export const reportsRoutes =
               reachedInTimeRate: z.number(),
               medianSeconds: z.number().nullable(),
               p90Seconds: z.number().nullable(),
-              perRound: z.array(
-                z.object({
-                  id: z.uuid(),
-                  createdAt: z.iso.datetime(),
-                  states: z.number().int(),
-                  reached: z.number().int(),
-                  reachedInTime: z.number().int(),
-                  reachRate: z.number(),
-                  medianSeconds: z.number().nullable(),
-                  p90Seconds: z.number().nullable(),
-                }),
-              ),
+              perRound: z.array(checkSummarySchema.extend({ id: z.uuid(), createdAt: z.iso.datetime() })),
             })
             .strict(),
           ...errors,

@@ -23,6 +23,7 @@ import type { IdempotencyService } from '../idempotency/service.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
+import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
 import type { Selectable } from 'kysely';
 import type { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, TLP_LEVELS, URGENCIES } from './templates.ts';
@@ -567,8 +568,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       if (r.acknowledged_at) times.push((new Date(r.acknowledged_at).getTime() - new Date(r.created_at).getTime()) / 1000);
     }
     times.sort((a, b) => a - b);
-    const pct = (p: number) => (times.length ? times[Math.max(0, Math.ceil((p / 100) * times.length) - 1)]! : null);
-    return { exercise, requests: rows.length, byStatus, byUrgency, acknowledged: times.length, medianSecondsToAcknowledge: pct(50), p90SecondsToAcknowledge: pct(90) };
+    return {
+      exercise,
+      requests: rows.length,
+      byStatus,
+      byUrgency,
+      acknowledged: times.length,
+      medianSecondsToAcknowledge: percentile(times, 50),
+      p90SecondsToAcknowledge: percentile(times, 90),
+    };
   }
 
   return { send, acknowledge, respond, close, withdraw, consent, sweep, get, list, reencrypt, statistics };
