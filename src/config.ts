@@ -44,6 +44,10 @@ export const configSchema = z
     DATA_DIR: z.string().default('./data'),
     DATABASE_URL: optionalString,
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** At start, how long to keep retrying an unreachable database before giving up (seconds; 0: one attempt). */
+    DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    /** Server-side statement_timeout of every query (ms; 0: none); a query past it answers 503. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     POC_MASTER_KEY: base64Key.optional(),
     POC_MASTER_KEY_PREVIOUS: base64Key.optional(),
     POC_INDEX_KEY: base64Key.optional(),
@@ -129,17 +133,31 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
-/** Reads X_FILE variables into X, then validates. Throws ConfigError listing every problem. */
+/**
+ * Reads X_FILE variables into X, then validates. Throws ConfigError with one
+ * line per bad variable (`NAME: what is wrong`), never the value itself.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const merged: Record<string, string | undefined> = { ...env };
+  const problems = new Map<string, string>();
   for (const name of SECRET_VARS) {
     const file = env[`${name}_FILE`];
-    if (file && !env[name]) merged[name] = readFileSync(file, 'utf8').trim();
+    if (!file || env[name]) continue;
+    try {
+      merged[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      problems.set(`${name}_FILE`, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'configuration';
+      if (!problems.has(name)) problems.set(name, issue.message);
+    }
+  }
+  if (problems.size > 0 || !parsed.success) {
+    throw new ConfigError(`invalid configuration:\n${[...problems].map(([name, message]) => `  ${name}: ${message}`).join('\n')}`);
   }
   return parsed.data;
 }

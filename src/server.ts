@@ -11,7 +11,8 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { initCrypto } from './crypto/index.ts';
 import { devKeyDir, loadKeyring } from './crypto/keyring.ts';
-import { openDatabase, type DatabaseHandle } from './db/index.ts';
+import { startBackgroundLoops, type BackgroundLoops } from './background.ts';
+import { describeDatabaseUrl, openDatabase, waitForDatabase, type DatabaseHandle } from './db/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -19,6 +20,8 @@ export interface Service {
   app: FastifyInstance;
   services: Services;
   database: DatabaseHandle;
+  background: BackgroundLoops;
+  /** Stops the background loops, stops accepting, lets requests in flight finish, closes the database. */
   close(): Promise<void>;
 }
 
@@ -34,30 +37,48 @@ export async function startService(config: Config, logger: Logger, opts: { clock
   const database =
     opts.database ??
     (config.DATABASE_URL
-      ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX })
+      ? await openDatabase({
+          kind: 'postgres',
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          timeouts: { statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS },
+          // A dropped connection is an expected event (restart, failover): the request on it answers 503.
+          onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
+        })
       : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
+  const where = config.DATABASE_URL && database.kind === 'postgres' ? describeDatabaseUrl(config.DATABASE_URL) : database.kind;
+  try {
+    await waitForDatabase(database.db, {
+      timeoutSeconds: config.DATABASE_CONNECT_TIMEOUT_SECONDS,
+      where,
+      onRetry: ({ attempt, retryInMs, error }) => logger.warn({ attempt, retryInMs, database: where, error }, 'database not reachable yet; retrying'),
+    });
+  } catch (err) {
+    if (!opts.database) await database.close().catch(() => {});
+    throw err;
+  }
   const migrations = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
   const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
-  // The outbox worker (every NOTIFY_POLL_MS; not started when it is 0).
-  services.notifications.start();
-  // Request deadlines (expiry, escalation) and idempotency-key expiry, every SLA_SWEEP_MS.
-  const maintenance = setInterval(() => {
-    services.requests.sweep().catch((err: unknown) => logger.error({ err }, 'request sweep failed'));
-    services.db.transaction().execute((trx) => services.idempotency.purgeExpired(trx)).catch((err: unknown) => logger.error({ err }, 'idempotency purge failed'));
-  }, config.SLA_SWEEP_MS);
-  maintenance.unref();
+  // Outbox worker, request sweep, idempotency purge, ledger checkpoint tick: one module, one backoff policy.
+  const background = startBackgroundLoops(services, config, logger);
+  app.addHook('onClose', () => background.stop());
+  let closing: Promise<void> | undefined;
   return {
     app,
     services,
     database,
-    async close() {
-      // Interrupted deliveries are recorded (due again at once) while the database is still open.
-      clearInterval(maintenance);
-      await services.notifications.stop();
-      await app.close();
-      await database.close();
+    background,
+    close() {
+      closing ??= (async () => {
+        // Interrupted deliveries are recorded (due again at once) while the database is still open.
+        await background.stop();
+        // Stops accepting and waits for the requests in flight.
+        await app.close();
+        await database.close();
+      })();
+      return closing;
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -21,13 +21,46 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Bounds on every database call (PostgreSQL only; PGlite is in-process). */
+export interface DatabaseTimeouts {
+  /** Waiting for a connection (a new one, or a free one from a full pool). */
+  connectMs?: number;
+  /** Server-side statement_timeout; 0 disables it. */
+  statementMs?: number;
+}
+
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolMax?: number }
+  | { kind: 'postgres'; url: string; poolMax?: number; timeouts?: DatabaseTimeouts; onConnectionError?: (err: Error) => void }
   | { kind: 'pglite'; dataDir?: string };
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
+    const statementMs = opts.timeouts?.statementMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolMax ?? 10,
+      connectionTimeoutMillis: opts.timeouts?.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      ...(statementMs > 0
+        ? {
+            statement_timeout: statementMs,
+            // A transaction left open (a stuck caller) never holds locks for long.
+            idle_in_transaction_session_timeout: 2 * statementMs,
+            // Client-side backstop when the server stops answering altogether (a network partition).
+            query_timeout: statementMs + 5_000,
+          }
+        : {}),
+    });
+    // A connection the server drops (restart: 57P01, network loss) makes its pg Client emit 'error':
+    // the pool forwards it for idle clients, and a checked-out client emits it itself. Unhandled, either
+    // kills the process. Handled here, the query in flight fails (mapped to 503 by the HTTP layer) and
+    // the pool discards the broken client and connects a new one for the next caller.
+    const onError = opts.onConnectionError ?? (() => {});
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -44,3 +77,92 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+
+/** SQLSTATEs meaning the server is unreachable, restarting or refusing connections, or did not answer in time. */
+const UNAVAILABLE_SQLSTATE_CLASSES = ['08']; // connection exception
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovery)
+  '57P05', // idle_session_timeout
+  '57014', // query_canceled (statement_timeout)
+  '25P03', // idle_in_transaction_session_timeout
+  '53300', // too_many_connections
+  '53400', // configuration_limit_exceeded
+]);
+const UNAVAILABLE_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+/** Messages of pg and pg-pool errors that carry no code. */
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/i, // "... unexpectedly", "... due to connection timeout"
+  /^timeout exceeded when trying to connect/i,
+  /^Query read timeout/i,
+  /is not queryable/i, // "Client has encountered a connection error and is not queryable", "Client was closed ..."
+  /^Cannot use a pool after calling end on the pool/i,
+  /^driver has already been destroyed/i,
+];
+
+/**
+ * True when an error means "the database cannot be reached or did not answer
+ * in time" rather than "this query is wrong": the one place that decides which
+ * database failures are 503 (retry later) instead of 500. Looks through
+ * `cause` and AggregateError members (a refused connection to a host with
+ * several addresses).
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 4) return false;
+  const code = pgErrorCode(err);
+  if (code && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SYSCALL_CODES.has(code) || UNAVAILABLE_SQLSTATE_CLASSES.includes(code.slice(0, 2)) && /^[0-9A-Z]{5}$/.test(code))) return true;
+  const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
+  if (UNAVAILABLE_MESSAGES.some((re) => re.test(message))) return true;
+  if ('errors' in err && Array.isArray(err.errors) && err.errors.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;
+  return 'cause' in err && isDatabaseUnavailable(err.cause, depth + 1);
+}
+
+/** The database stayed unreachable for the whole start-up window. */
+export class DatabaseUnreachableError extends Error {}
+
+/** host:port of a connection URL, for messages (never the credentials). */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+/**
+ * Start-up: tries `select 1` until it succeeds or `timeoutSeconds` have
+ * passed, waiting 0.5 s, 1 s, 2 s ... (at most 5 s) between attempts, and
+ * reports each failed attempt. Only "unavailable" errors are retried; anything
+ * else (wrong password, no such database) fails at once.
+ */
+export async function waitForDatabase(
+  db: Db,
+  opts: { timeoutSeconds: number; where: string; onRetry?: (info: { attempt: number; retryInMs: number; error: string }) => void },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql`select 1`.execute(db);
+      return;
+    } catch (err) {
+      const error = errorSummary(err);
+      const retryInMs = Math.min(5_000, 500 * 2 ** (attempt - 1), deadline - Date.now());
+      if (!isDatabaseUnavailable(err)) throw new DatabaseUnreachableError(`the database at ${opts.where} refused the service: ${error}`);
+      if (retryInMs <= 0) {
+        throw new DatabaseUnreachableError(`the database at ${opts.where} is not reachable after ${opts.timeoutSeconds} s (${attempt} attempt${attempt === 1 ? '' : 's'}; last error: ${error}); giving up`);
+      }
+      opts.onRetry?.({ attempt, retryInMs, error });
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+}
+
+/** Message and code of a driver error, on one line (AggregateError: its first member). */
+export function errorSummary(err: unknown): string {
+  const e = err as { message?: unknown; code?: unknown; errors?: unknown[] };
+  const message = typeof e?.message === 'string' && e.message ? e.message : Array.isArray(e?.errors) && e.errors.length > 0 ? errorSummary(e.errors[0]) : String(err);
+  const code = typeof e?.code === 'string' && !message.includes(e.code) ? ` (${e.code})` : '';
+  return `${message}${code}`.replace(/\s+/g, ' ');
+}

@@ -6,6 +6,8 @@ import { migrationsApplied } from '../db/migrate.ts';
 import { Problem } from '../http/problem.ts';
 import { problemSchema } from '../http/schemas.ts';
 
+const READY_TIMEOUT_MS = 2_000;
+
 export const healthRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
@@ -23,12 +25,18 @@ export const healthRoutes =
         response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema },
       },
       handler: async () => {
-        try {
-          await sql`select 1`.execute(db);
-          if (!(await migrationsApplied(db))) throw new Error('pending migrations');
-        } catch {
-          throw new Problem('unavailable', 'the database is not reachable or not migrated');
-        }
+        // Bounded: a probe gets its answer within READY_TIMEOUT_MS even when the pool is waiting for the database.
+        const check = (async () => {
+          try {
+            await sql`select 1`.execute(db);
+          } catch {
+            return 'database: not reachable';
+          }
+          return (await migrationsApplied(db)) ? null : 'database: migrations pending';
+        })();
+        const timeout = new Promise<string>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, 'database: no answer in time').unref());
+        const problem = await Promise.race([check.catch(() => 'database: not reachable'), timeout]);
+        if (problem) throw new Problem('unavailable', problem);
         return { status: 'ready' as const };
       },
     });

@@ -4,7 +4,11 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/index.ts';
 import { Problem, problemBody, problemTypes, type ProblemType } from './problem.ts';
+
+/** Seconds a client should wait before retrying a 503 (database unavailable). */
+export const RETRY_AFTER_SECONDS = 2;
 
 const BY_STATUS: Record<number, ProblemType> = {
   400: 'bad-request',
@@ -31,12 +35,20 @@ const SAFE_FASTIFY_CODES = new Set([
 
 export function problemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const send = (type: ProblemType, detail: string, extra: Record<string, unknown> = {}, status?: number) =>
-      reply
-        .code(status ?? problemBodyStatus(type))
-        .type('application/problem+json')
-        .send(problemBody(type, detail, request.id, extra));
+    const send = (type: ProblemType, detail: string, extra: Record<string, unknown> = {}, status?: number) => {
+      const code = status ?? problemBodyStatus(type);
+      if (code === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.code(code).type('application/problem+json').send(problemBody(type, detail, request.id, extra));
+    };
 
+    // The database is unreachable, restarting or did not answer in time (see isDatabaseUnavailable).
+    // A write whose COMMIT was cut off may or may not have happened: 503 all the same, and a retry
+    // with the same Idempotency-Key has exactly one effect (the key is claimed in that transaction).
+    if (isDatabaseUnavailable(err)) {
+      const e = err as { message?: unknown; code?: unknown };
+      request.log.warn({ err: { message: String(e.message), code: e.code } }, 'database unavailable');
+      return send('unavailable', 'the database is temporarily unavailable; retry later (with the same Idempotency-Key for writes)');
+    }
     if (err instanceof Problem) {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
       return send(err.type, err.detail, err.extra);

@@ -5,7 +5,8 @@
  * new checkpoint of the committed tree is signed when
  *   - at least `maxEntries` entries are not covered by the latest one, or
  *   - the oldest uncovered entry is at least `maxSeconds` old,
- * checked by a background tick in every instance (every min(maxSeconds, 5) s)
+ * checked by a background tick in every instance (every min(maxSeconds, 5) s,
+ * src/background.ts, which backs off while the database is unavailable)
  * and again whenever the latest checkpoint is read; and on demand. So the
  * checkpoint a reader gets lags the tree by less than maxEntries entries and
  * maxSeconds seconds. Only committed state is ever signed (the frontier and

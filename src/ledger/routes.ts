@@ -69,13 +69,6 @@ export const ledgerRoutes =
     const { checkpoints } = ledger;
     const origin = checkpoints.origin;
 
-    // Every instance checks every few seconds whether a checkpoint is due.
-    let stopTicker: (() => void) | undefined;
-    app.addHook('onReady', async () => {
-      stopTicker = ledger.startCheckpointTicker(db, app.log);
-    });
-    app.addHook('onClose', async () => stopTicker?.());
-
     app.get('/v1/ledger/entries', {
       schema: {
         tags: ['ledger'],

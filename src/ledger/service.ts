@@ -10,7 +10,6 @@
  * Reading side: entries (filtered for delegates), inclusion and consistency
  * proofs from the stored nodes, and signed checkpoints (checkpoints.ts).
  */
-import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
@@ -198,32 +197,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     return { from, to, proof: await storedConsistencyProof(db, from, to) };
   }
 
-  /**
-   * Starts the background checkpoint tick of this instance; returns a stop
-   * function. The timer does not keep the process alive, and a tick never
-   * overlaps the previous one.
-   */
-  function startCheckpointTicker(db: Db, log: Pick<FastifyBaseLogger, 'warn'>): () => void {
-    let running = false;
-    let stopped = false;
-    const timer = setInterval(() => {
-      if (running || stopped) return;
-      running = true;
-      checkpoints
-        .sign(db, 'tick')
-        .catch((err: unknown) => log.warn({ err }, 'ledger checkpoint tick failed'))
-        .finally(() => {
-          running = false;
-        });
-    }, checkpoints.tickMs);
-    timer.unref();
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }
-
-  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, startCheckpointTicker };
+  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

@@ -312,9 +312,7 @@ export function createNotificationsService(deps: Deps) {
     reencrypt,
     /** One delivery pass over every due message (tests call it directly). */
     deliverDue: worker.deliverDue,
-    /** Starts the background loop (every NOTIFY_POLL_MS; not when it is 0). */
-    start: worker.start,
-    /** Stops the loop, interrupts webhook requests in flight (due again at once), lets emails in flight finish; final. */
+    /** Final: no further pass (the background loop in src/background.ts calls deliverDue every NOTIFY_POLL_MS), interrupts webhook requests in flight (due again at once), lets emails in flight finish; final. */
     stop: worker.stop,
   };
 }

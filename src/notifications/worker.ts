@@ -89,7 +89,6 @@ export function createNotificationWorker(d: WorkerDeps) {
   const webhookLimits: AttemptLimits = { timeoutMs: config.NOTIFY_TIMEOUT_MS, stop: stopController.signal };
   const emailLimits: AttemptLimits = { timeoutMs: config.NOTIFY_TIMEOUT_MS, stop: new AbortController().signal };
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   const passes = new Set<Promise<unknown>>();
   const transport: Transporter | null = config.SMTP_URL
     ? nodemailer.createTransport({
@@ -224,28 +223,12 @@ export function createNotificationWorker(d: WorkerDeps) {
     return result;
   }
 
-  function start(): void {
-    if (stopped || timer || config.NOTIFY_POLL_MS === 0) return;
-    const tick = async () => {
-      try {
-        await deliverDue();
-      } catch (err) {
-        const e = err as { message?: unknown; code?: unknown };
-        logger.error({ err: { message: String(e.message), code: e.code } }, 'notification worker pass failed');
-      }
-      if (!stopped) timer = setTimeout(tick, config.NOTIFY_POLL_MS).unref();
-    };
-    timer = setTimeout(tick, 0).unref();
-  }
-
   async function stop(): Promise<void> {
     stopped = true;
-    if (timer) clearTimeout(timer);
-    timer = undefined;
     stopController.abort();
     await Promise.allSettled([...passes]);
     transport?.close();
   }
 
-  return { deliverDue, start, stop };
+  return { deliverDue, stop };
 }
