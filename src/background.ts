@@ -58,7 +58,7 @@ export function startLoop(o: LoopOptions): Loop {
     inFlight = (async () => {
       try {
         await o.run();
-        if (failures > 0) o.logger.info({ loop: o.name, failedPasses: failures }, 'background loop resumed');
+        if (failures > 0) o.logger.warn({ loop: o.name, failedPasses: failures }, 'background loop resumed');
         failures = 0;
       } catch (err) {
         failures++;
