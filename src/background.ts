@@ -2,10 +2,10 @@
  * Every background loop of an instance, in one place, with one failure
  * policy: a pass that fails (the database is down, a query times out) is
  * logged, the next pass waits longer (the interval doubled per consecutive
- * failure, with jitter, up to BACKOFF_MAX_MS), and the loop resumes at its
- * normal pace after the first pass that succeeds. Passes never overlap, the
- * timers do not keep the process alive, and stop() waits for the pass in
- * flight.
+ * failure, with jitter, up to BACKOFF_MAX_MS; counted in whole intervals),
+ * and the loop resumes at its normal pace after the first pass that succeeds.
+ * Passes never overlap (a tick during a pass is skipped), the timers do not
+ * keep the process alive, and stop() waits for the pass in flight.
  *
  * The loops: the notification outbox worker (NOTIFY_POLL_MS; none when 0),
  * the request deadline sweep and the idempotency-key purge (SLA_SWEEP_MS),
@@ -47,34 +47,37 @@ export function startLoop(o: LoopOptions): Loop {
   const maxMs = o.maxBackoffMs ?? BACKOFF_MAX_MS;
   let failures = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  /** Ticks to let pass before the next pass (backoff, counted in intervals so it follows the interval timer). */
+  let skip = 0;
   let inFlight: Promise<void> | undefined;
 
-  const schedule = (ms: number) => {
-    if (!stopped) timer = setTimeout(pass, ms).unref();
-  };
-  function pass(): void {
-    timer = undefined;
-    inFlight = (async () => {
-      try {
-        await o.run();
-        if (failures > 0) o.logger.warn({ loop: o.name, failedPasses: failures }, 'background loop resumed');
-        failures = 0;
-      } catch (err) {
-        failures++;
-        const e = err as { message?: unknown; code?: unknown };
-        const retryInMs = backoffDelay(o.intervalMs, failures, maxMs, o.random);
-        // Message and code only: a driver error may carry query parameters.
-        o.logger.error({ loop: o.name, failures, retryInMs, err: { message: String(e?.message), code: e?.code } }, 'background loop pass failed; backing off');
-        inFlight = undefined;
-        schedule(retryInMs);
-        return;
-      }
-      inFlight = undefined;
-      schedule(o.intervalMs);
-    })();
+  async function pass(): Promise<void> {
+    try {
+      await o.run();
+      if (failures > 0) o.logger.warn({ loop: o.name, failedPasses: failures }, 'background loop resumed');
+      failures = 0;
+    } catch (err) {
+      failures++;
+      const e = err as { message?: unknown; code?: unknown };
+      const retryInMs = backoffDelay(o.intervalMs, failures, maxMs, o.random);
+      skip = Math.max(1, Math.round(retryInMs / o.intervalMs)) - 1;
+      // Message and code only: a driver error may carry query parameters.
+      o.logger.error({ loop: o.name, failures, retryInMs, err: { message: String(e?.message), code: e?.code } }, 'background loop pass failed; backing off');
+    }
   }
-  schedule(o.immediate ? 0 : o.intervalMs);
+  function tick(): void {
+    if (stopped || inFlight) return; // never two passes at once
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    inFlight = pass().finally(() => {
+      inFlight = undefined;
+    });
+  }
+  const timer = setInterval(tick, o.intervalMs);
+  timer.unref();
+  if (o.immediate) setTimeout(tick, 0).unref();
 
   return {
     get failures() {
@@ -82,8 +85,7 @@ export function startLoop(o: LoopOptions): Loop {
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      clearInterval(timer);
       await inFlight;
     },
   };
