@@ -17,6 +17,7 @@ import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
+import { isDatabaseUnavailable } from '../db/index.ts';
 import type { RequestsTable } from '../db/schema.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
@@ -158,7 +159,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     if (!keyId) return null;
     try {
       return await keys.keyById(q, keyId);
-    } catch {
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err; // an outage is a 503, not shredded content
       return null;
     }
   }
