@@ -45,6 +45,7 @@ export async function startService(config: Config, logger: Logger, opts: { clock
   // Request deadlines (expiry, escalation) and idempotency-key expiry, every SLA_SWEEP_MS.
   const maintenance = setInterval(() => {
     services.requests.sweep().catch((err: unknown) => logger.error({ err }, 'request sweep failed'));
+    services.governance.sweep().catch((err: unknown) => logger.error({ err }, 'governance sweep failed'));
     services.db.transaction().execute((trx) => services.idempotency.purgeExpired(trx)).catch((err: unknown) => logger.error({ err }, 'idempotency purge failed'));
   }, config.SLA_SWEEP_MS);
   maintenance.unref();
