@@ -124,7 +124,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(statesRoutes(services.states));
   await app.register(contactsRoutes(services.contacts));
   await app.register(disclosureRoutes(services.disclosure));
-  await app.register(requestsRoutes(services.requests));
+  await app.register(requestsRoutes(services.requests, services.governance.templateVersion));
   await app.register(checksRoutes(services.checks));
   await app.register(reportsRoutes(services));
   await app.register(ledgerRoutes(services.ledger, db));

@@ -86,6 +86,12 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     return row ? ruleSchema.parse(row.rule) : defaultRules[kind];
   }
 
+  /** The template version the members adopted, if any (the request template route shows it). */
+  async function templateVersion(): Promise<{ version: string; labels: Record<string, Record<string, string>> } | null> {
+    const row = await gdb.selectFrom('directory_settings').select('value').where('name', '=', 'templateVersion').executeTakeFirst();
+    return (row?.value as { version: string; labels: Record<string, Record<string, string>> } | undefined) ?? null;
+  }
+
   async function settings() {
     const [rules, rows] = await Promise.all([
       gdb.selectFrom('governance_rules').select(['kind', 'rule']).execute(),
@@ -97,7 +103,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     return {
       rules: effective,
       freshnessDays: byName.has('freshnessDays') ? Number(byName.get('freshnessDays')) : defaultFreshnessDays,
-      templateVersion: (byName.get('templateVersion') as { version: string; labels: Record<string, Record<string, string>> } | undefined) ?? null,
+      templateVersion: (byName.get('templateVersion') as Awaited<ReturnType<typeof templateVersion>> | undefined) ?? null,
     };
   }
 
@@ -456,7 +462,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     return row?.status === 'accredited';
   }
 
-  return { propose, vote, withdraw, sweep, get, list, settings, observers, isAccredited, freshnessDays, refreshSettings };
+  return { propose, vote, withdraw, sweep, get, list, settings, templateVersion, observers, isAccredited, freshnessDays, refreshSettings };
 }
 
 export interface ProposalView {

@@ -187,6 +187,21 @@ describe('refusals write nothing', () => {
     expect((await h.request({ method: 'GET', url: '/v1/governance/settings', token: tok.FRA })).json().templateVersion).toBeNull();
   });
 
+  it('an adopted template version changes the template the directory serves', async () => {
+    const before = (await h.request({ method: 'GET', url: '/v1/templates/request?lang=en' })).json();
+    expect(before.version).toBe('1.0');
+    const { proposal } = (await propose(tok.KEN!, { kind: 'template-version', deadline: deadlineIn(HOUR), version: '2.0', labels: { en: { ask: 'Assistance requested' }, fr: { ask: 'Assistance demandée' } } })).json();
+    await vote(tok.FRA!, proposal.id, 'support');
+    advance(HOUR + 1);
+    await h.service.services.governance.sweep();
+    const en = (await h.request({ method: 'GET', url: '/v1/templates/request?lang=en' })).json();
+    expect(en.version).toBe('2.0');
+    expect(en.fields.find((f: { name: string }) => f.name === 'ask').label).toBe('Assistance requested');
+    expect(en.fields.find((f: { name: string }) => f.name === 'subject').label).toBe(before.fields.find((f: { name: string }) => f.name === 'subject').label);
+    const fr = (await h.request({ method: 'GET', url: '/v1/templates/request?lang=fr' })).json();
+    expect(fr.fields.find((f: { name: string }) => f.name === 'ask').label).toBe('Assistance demandée');
+  });
+
   it('observers see every outcome but the details only of proposals about observers', async () => {
     const list = (await h.request({ method: 'GET', url: '/v1/proposals', token: tok.OBS })).json().proposals as { kind: string; details: unknown; decision: unknown; status: string }[];
     const freshness = list.filter((p) => p.kind === 'freshness-period');
