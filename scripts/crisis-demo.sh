@@ -13,6 +13,7 @@ brief() {
 run() { printf '$ %s\n' "$1"; eval "$1"; printf '\n'; }
 FRA=$(npm run -s token -- --role delegate --state FRA --sub fra-desk-officer)
 KEN=$(npm run -s token -- --role delegate --state KEN --sub ken-cert-duty)
+echo "\$ BASE=$BASE"
 echo '$ FRA=$(npm run -s token -- --role delegate --state FRA --sub fra-desk-officer)'
 echo '$ KEN=$(npm run -s token -- --role delegate --state KEN --sub ken-cert-duty)'
 echo

@@ -24,6 +24,7 @@ import { ledgerRoutes } from './ledger/routes.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
 import type { Services } from './services.ts';
 import { statesRoutes } from './states/routes.ts';
+import { governanceRoutes } from './governance/routes.ts';
 
 export interface AppOptions {
   config: Pick<
@@ -75,6 +76,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'requests', description: 'Incident communications: requests, acknowledgements, voluntary responses' },
         { name: 'secretariat', description: 'Verification, freshness, reachability checks and reports' },
         { name: 'ledger', description: 'The append-only ledger of every state change' },
+        { name: 'governance', description: "The members' own decisions: proposals, votes under configurable rules, observer accreditation" },
         { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
       ],
       components: {
@@ -122,10 +124,11 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(statesRoutes(services.states));
   await app.register(contactsRoutes(services.contacts));
   await app.register(disclosureRoutes(services.disclosure));
-  await app.register(requestsRoutes(services.requests));
+  await app.register(requestsRoutes(services.requests, services.governance.templateVersion));
   await app.register(checksRoutes(services.checks));
   await app.register(reportsRoutes(services));
   await app.register(ledgerRoutes(services.ledger, db));
   await app.register(notificationsRoutes(services.notifications));
+  await app.register(governanceRoutes(services.governance));
   return base;
 }

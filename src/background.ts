@@ -8,7 +8,8 @@
  * keep the process alive, and stop() waits for the pass in flight.
  *
  * The loops: the notification outbox worker (NOTIFY_POLL_MS; none when 0),
- * the request deadline sweep and the idempotency-key purge (SLA_SWEEP_MS),
+ * the request deadline sweep, the governance deadline sweep and the
+ * idempotency-key purge (SLA_SWEEP_MS),
  * and the ledger checkpoint tick (every min(LEDGER_CHECKPOINT_SECONDS, 5) s).
  */
 import type { Logger } from 'pino';
@@ -103,6 +104,7 @@ export function startBackgroundLoops(services: Services, config: Config, logger:
     loops.notifications = startLoop({ name: 'notifications', intervalMs: config.NOTIFY_POLL_MS, immediate: true, logger, run: () => services.notifications.deliverDue() });
   }
   loops.requestSweep = startLoop({ name: 'request-sweep', intervalMs: config.SLA_SWEEP_MS, logger, run: () => services.requests.sweep() });
+  loops.governanceSweep = startLoop({ name: 'governance-sweep', intervalMs: config.SLA_SWEEP_MS, logger, run: () => services.governance.sweep() });
   loops.idempotencyPurge = startLoop({
     name: 'idempotency-purge',
     intervalMs: config.SLA_SWEEP_MS,

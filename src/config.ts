@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PROPOSAL_KINDS, ruleSchema, type Rule } from './governance/rules.ts';
 
 const SECRET_VARS = [
   'DATABASE_URL',
@@ -93,6 +94,27 @@ export const configSchema = z
           return z.NEVER;
         }
         return parsed.data;
+      }),
+    /**
+     * The decision rule per proposal kind until the members change it by a decision-rule proposal (JSON; kinds
+     * left out use consensus), e.g. {"observer-accreditation":{"type":"silence"}}.
+     */
+    GOVERNANCE_RULES: z
+      .string()
+      .default('{}')
+      .transform((s, ctx) => {
+        let json: unknown = null;
+        try {
+          json = JSON.parse(s);
+        } catch {
+          // reported below
+        }
+        const parsed = z.partialRecord(z.enum(PROPOSAL_KINDS), ruleSchema).safeParse(json);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON like {"observer-accreditation":{"type":"silence"},"decision-rule":{"type":"qualified-majority","threshold":0.7,"quorum":10}}' });
+          return z.NEVER;
+        }
+        return Object.fromEntries(PROPOSAL_KINDS.map((k) => [k, parsed.data[k] ?? { type: 'consensus' }])) as Record<(typeof PROPOSAL_KINDS)[number], Rule>;
       }),
     /** Contacts not re-confirmed by their state for this many days are listed as stale. */
     STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(182),

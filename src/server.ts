@@ -61,7 +61,7 @@ export async function startService(config: Config, logger: Logger, opts: { clock
   logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
   const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
-  // Outbox worker, request sweep, idempotency purge, ledger checkpoint tick: one module, one backoff policy.
+  // Outbox worker, request and governance sweeps, idempotency purge, ledger checkpoint tick: one module, one backoff policy.
   const background = startBackgroundLoops(services, config, logger);
   app.addHook('onClose', () => background.stop());
   let closing: Promise<void> | undefined;

@@ -12,6 +12,8 @@ import { createIdempotencyService } from './idempotency/service.ts';
 import { createRequestsService } from './requests/service.ts';
 import { createChecksService } from './checks/service.ts';
 import { createStatesService } from './states/service.ts';
+import { createGovernanceService } from './governance/service.ts';
+import { keyFromBytes } from './crypto/index.ts';
 import { createNotificationsService } from './notifications/service.ts';
 import { createLogger } from './logger.ts';
 import type { Logger } from 'pino';
@@ -27,7 +29,17 @@ export function createServices({
   const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment'), ...ledgerSettings(keyring, config) });
   const states = createStatesService({ db, clock, keys, ledger });
   const disclosure = createDisclosureService({ db, clock, ledger, states });
-  const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email'), staleAfterDays: config.STALE_AFTER_DAYS });
+  const governance = createGovernanceService({
+    db,
+    clock,
+    keys,
+    ledger,
+    states,
+    observerContactKey: keyFromBytes(indexKey(keyring, 'seal:governance.observer-contacts')),
+    defaultRules: config.GOVERNANCE_RULES,
+    defaultFreshnessDays: config.STALE_AFTER_DAYS,
+  });
+  const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email'), staleAfterDays: governance.freshnessDays });
   const rotation = createRotationService({ db, keyring, keys, ledger });
   rotation.register(contacts.reencrypt);
   const notifications = createNotificationsService({ db, clock, keys, ledger, states, config, logger, resolveEmail: (id, state) => contacts.emailOf(id, state) });
@@ -48,7 +60,7 @@ export function createServices({
   });
   rotation.register(requests.reencrypt);
   const checks = createChecksService({ db, clock, ledger, notifier: notifications, contactsInDomain: contacts.idsInDomain, publicBaseUrl: config.PUBLIC_BASE_URL });
-  return { db, keys, ledger, states, disclosure, contacts, rotation, idempotency, requests, notifications, checks };
+  return { db, keys, ledger, states, disclosure, governance, contacts, rotation, idempotency, requests, notifications, checks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -95,11 +95,12 @@ interface Deps {
   disclosure: DisclosureService;
   emailIndexKey: Uint8Array;
   /** Contacts not re-confirmed by their state for this long are stale. */
-  staleAfterDays: number;
+  /** The freshness period in force (changed by the members' governance decisions). */
+  staleAfterDays: () => number;
 }
 
 export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey, staleAfterDays }: Deps) {
-  const staleAfterMs = staleAfterDays * 86_400_000;
+  const staleAfterMs = () => staleAfterDays() * 86_400_000;
   const loc = (column: string, rowId: string) => ({ table: 'contacts', column, rowId });
   const emailIndex = (email: string) => blindIndex(emailIndexKey, normalizeEmail(email));
 
@@ -153,7 +154,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         ...(withNote ? { note } : {}),
       },
       confirmedAt: new Date(row.confirmed_at).toISOString(),
-      stale: clock().getTime() - new Date(row.confirmed_at).getTime() > staleAfterMs,
+      stale: clock().getTime() - new Date(row.confirmed_at).getTime() > staleAfterMs(),
       version: row.version,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
@@ -398,7 +399,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   /** Per-state counts of verification status and staleness; no contact data. */
   async function freshness(actor: Actor): Promise<{ state: string; contacts: number; verified: number; pending: number; rejected: number; stale: number }[]> {
     if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
-    const staleBefore = new Date(clock().getTime() - staleAfterMs);
+    const staleBefore = new Date(clock().getTime() - staleAfterMs());
     const rows = await db
       .selectFrom('contacts')
       .innerJoin('states', 'states.code', 'contacts.state_code')

@@ -6,7 +6,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/service.ts';
 import { idParams, limitQuery, problemSchema, receiptSchema, stateCode } from '../http/schemas.ts';
 import { DOMAINS } from '../vocabulary.ts';
 import type { RequestsService } from './service.ts';
-import { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, requestTemplate, TLP_LEVELS, UN_LANGUAGES, URGENCIES } from './templates.ts';
+import { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, requestTemplate, TLP_LEVELS, UN_LANGUAGES, URGENCIES, type AdoptedTemplate } from './templates.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -81,7 +81,7 @@ const idempotencyHeaders = z.object({
 });
 
 export const requestsRoutes =
-  (requests: RequestsService): FastifyPluginAsyncZod =>
+  (requests: RequestsService, adoptedTemplate: () => Promise<AdoptedTemplate | null> = async () => null): FastifyPluginAsyncZod =>
   async (app) => {
     /** Sets the status and the replay marker; the body is returned by the handler (so it is serialised by its schema). */
     const replied = <T>(reply: FastifyReply, outcome: { status: number; body: T; replayed: boolean }): T => {
@@ -172,6 +172,7 @@ export const requestsRoutes =
         response: {
           200: z.object({
             lang: z.enum(UN_LANGUAGES),
+            version: z.string().describe('The template version in force (adopted by the members through governance)'),
             direction: z.enum(['ltr', 'rtl']),
             fields: z.array(z.object({ name: z.string(), label: z.string() })),
             values: z.record(z.string(), z.array(z.object({ value: z.string(), label: z.string() }))),
@@ -179,6 +180,6 @@ export const requestsRoutes =
           400: problemSchema,
         },
       },
-      handler: async (req) => requestTemplate(req.query.lang),
+      handler: async (req) => requestTemplate(req.query.lang, await adoptedTemplate()),
     });
   };

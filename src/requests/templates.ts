@@ -170,11 +170,22 @@ const LABELS: Record<UnLanguage, Labels> = {
   },
 };
 
-export function requestTemplate(lang: UnLanguage) {
+/** The base template's version; the members adopt later versions by a template-version proposal. */
+export const BASE_TEMPLATE_VERSION = '1.0';
+
+/** An adopted template version: field label overrides per UN language. */
+export interface AdoptedTemplate {
+  version: string;
+  labels: Partial<Record<string, Record<string, string>>>;
+}
+
+export function requestTemplate(lang: UnLanguage, adopted: AdoptedTemplate | null = null) {
+  const overrides = adopted?.labels[lang] ?? {};
   return {
     lang,
+    version: adopted?.version ?? BASE_TEMPLATE_VERSION,
     direction: lang === 'ar' ? ('rtl' as const) : ('ltr' as const),
-    fields: FIELDS.map((name) => ({ name, label: LABELS[lang].fields[name] })),
+    fields: FIELDS.map((name) => ({ name, label: overrides[name] ?? LABELS[lang].fields[name] })),
     values: {
       type: REQUEST_TYPES.map((value) => ({ value, label: LABELS[lang].type[value] })),
       urgency: URGENCIES.map((value) => ({ value, label: LABELS[lang].urgency[value] })),

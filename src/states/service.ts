@@ -91,12 +91,12 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
     });
   }
 
-  async function listParticipating(): Promise<{ state: string; joinedAt: Date }[]> {
-    const rows = await db.selectFrom('states').select(['code', 'joined_at']).where('status', '=', 'participating').orderBy('code').execute();
+  async function listParticipating(q: Queryable = db): Promise<{ state: string; joinedAt: Date }[]> {
+    const rows = await q.selectFrom('states').select(['code', 'joined_at']).where('status', '=', 'participating').orderBy('code').execute();
     return rows.map((r) => ({ state: r.code, joinedAt: r.joined_at }));
   }
 
-  return { participation: (state: string) => participation(db, state), lockParticipating, join, withdraw, onWithdraw, listParticipating };
+  return { participation: (state: string, q: Queryable = db) => participation(q, state), lockParticipating, join, withdraw, onWithdraw, listParticipating };
 }
 
 export type StatesService = ReturnType<typeof createStatesService>;

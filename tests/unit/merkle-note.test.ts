@@ -204,7 +204,7 @@ describe('checkpoints (c2sp.org/tlog-checkpoint)', () => {
     expect(parseCheckpoint(`o\n0\n${root}\next one\n`).extensions).toEqual(['ext one']);
   });
 
-  it('the example in the README verifies with its verifier key (signed with RFC 8032 test key 1)', () => {
+  it('the example in docs/ledger.md verifies with its verifier key (signed with RFC 8032 test key 1)', () => {
     const note =
       'poc-directory/ledger\n40\nqYtykjS4IUccql0r+VVfHI4CShntO5+5WPSwfJlNrBU=\n\n— poc-directory/ledger JfbqWW43JnXiord2J4R4deKZyGXL7KlBbRT7iywVtXKfI3YcIVILyMP4JGBgmU7ucb4UwTctsuU1ehr80nXtTUzAbQw=\n';
     const key = parseVerifierKey('poc-directory/ledger+25f6ea59+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea');
