@@ -14,6 +14,7 @@ import { authPlugin } from './auth/plugin.ts';
 import type { Config } from './config.ts';
 import { contactsRoutes } from './contacts/routes.ts';
 import { disclosureRoutes } from './disclosure/routes.ts';
+import { exportsRoutes } from './exports/routes.ts';
 import { requestsRoutes } from './requests/routes.ts';
 import { checksRoutes } from './checks/routes.ts';
 import { reportsRoutes } from './reports/routes.ts';
@@ -76,6 +77,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'secretariat', description: 'Verification, freshness, reachability checks and reports' },
         { name: 'ledger', description: 'The append-only ledger of every state change' },
         { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
+        { name: 'exports', description: 'Signed, optionally encrypted offline copies of what a state may see (json, vCard, CSV)' },
       ],
       components: {
         securitySchemes: {
@@ -127,5 +129,6 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(reportsRoutes(services));
   await app.register(ledgerRoutes(services.ledger, db));
   await app.register(notificationsRoutes(services.notifications));
+  await app.register(exportsRoutes(services.exports));
   return base;
 }
