@@ -110,16 +110,15 @@ export class ExportVerificationError extends Error {
 }
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const base64Of = (bytes: number) =>
-  z
-    .string()
-    .regex(B64, 'must be base64')
-    .refine((s) => Buffer.from(s, 'base64').length === bytes, `must be ${bytes} bytes`);
+/** Canonical base64 only: a non-canonical last character would decode to the same bytes, hiding an altered byte. */
+const isCanonicalBase64 = (s: string) => B64.test(s) && Buffer.from(s, 'base64').toString('base64') === s;
+const base64 = z.string().refine(isCanonicalBase64, 'must be canonical base64');
+const base64Of = (bytes: number) => base64.refine((s) => Buffer.from(s, 'base64').length === bytes, `must be ${bytes} bytes`);
 
 /** Decodes a base64 32-byte key, naming the problem. */
 export function parseKey32(text: string, what: string): Uint8Array {
   const s = text.trim();
-  if (!B64.test(s) || s.length === 0) throw new ExportVerificationError(`${what} must be base64 (RFC 4648), e.g. 44 characters ending in "="`);
+  if (s.length === 0 || !isCanonicalBase64(s)) throw new ExportVerificationError(`${what} must be base64 (RFC 4648), e.g. 44 characters ending in "="`);
   const bytes = Buffer.from(s, 'base64');
   if (bytes.length !== 32) throw new ExportVerificationError(`${what} must be 32 bytes, got ${bytes.length}`);
   return new Uint8Array(bytes);
@@ -146,8 +145,8 @@ const encryptedShape = z.object({
   format: z.literal(ENCRYPTED_FORMAT),
   algorithm: z.literal(SEALED_BOX),
   state: z.string(),
-  recipient: z.object({ keyId: z.string(), publicKey: base64Of(32) }),
-  ciphertext: z.string().regex(B64, 'must be base64'),
+  recipient: z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/), publicKey: base64Of(32) }),
+  ciphertext: base64,
 });
 
 const describe = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
@@ -163,11 +162,12 @@ export function parseExportFile(text: string): { encrypted: EncryptedExport } | 
   if (json && typeof json === 'object' && 'ciphertext' in json) {
     const parsed = encryptedShape.safeParse(json);
     if (!parsed.success) throw new ExportVerificationError(`not a valid encrypted export (${describe(parsed.error)}): it was altered`);
-    return { encrypted: parsed.data };
+    return { encrypted: json as EncryptedExport };
   }
   const parsed = signedShape.safeParse(json);
   if (!parsed.success) throw new ExportVerificationError(`not a valid signed export (${describe(parsed.error)}): it was altered`);
-  return { signed: parsed.data as unknown as SignedExport };
+  // The signature is checked over the bundle exactly as read, not as the schema passed it on.
+  return { signed: json as SignedExport };
 }
 
 /** An Ed25519 public key from its 32 raw bytes, for node:crypto. */

@@ -20,7 +20,10 @@
  */
 import type { ContactView } from '../contacts/schemas.ts';
 
-const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;').replace(/\r\n|\r|\n/g, '\\n');
+/** A text value (§3.4): backslash, comma and newline escaped. */
+const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+/** A component of a compound value (N, ORG): semicolons escaped too. */
+const escapeComponent = (s: string) => escapeText(s).replace(/;/g, '\\;');
 
 /** Folds a content line at 75 octets (continuation lines start with one space). */
 export function foldLine(line: string): string {
@@ -51,9 +54,9 @@ export function contactToVCard(c: ContactView): string {
     'VERSION:4.0',
     `UID:urn:uuid:${c.id}`,
     `FN:${escapeText(c.name)}`,
-    `N:${escapeText(c.name)};;;;`,
+    `N:${escapeComponent(c.name)};;;;`,
     `TITLE:${escapeText(c.title)}`,
-    `ORG:${escapeText(c.organization)}`,
+    `ORG:${escapeComponent(c.organization)}`,
     `EMAIL;TYPE=work:${escapeText(c.email)}`,
     `TEL;VALUE=uri;TYPE=work,voice:tel:${c.phone}`,
     `TZ;VALUE=text:${escapeText(c.timezone)}`,
