@@ -11,7 +11,8 @@
  * CR, or with "+" or "-" not followed by digits only, is prefixed with a
  * single quote ("'"), so that a value written by one state cannot run as a
  * formula on another state's machine (OWASP "CSV injection"). Phone numbers
- * (E.164, "+" and digits) are not changed.
+ * (E.164, "+" and digits) and OpenPGP key blocks ("-----BEGIN PGP PUBLIC KEY
+ * BLOCK-----", multi-line, so quoted) are not changed.
  */
 import type { ContactView } from '../contacts/schemas.ts';
 
@@ -44,9 +45,12 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** The value as written in a cell, with the formula-injection guard applied. */
 export function guardFormula(value: string): string {
-  if (/^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-]\d+$/.test(value))) return `'${value}`;
+  if (/^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-]\d+$/.test(value) && !value.startsWith(PGP_ARMOUR))) return `'${value}`;
   return value;
 }
+
+/** An OpenPGP public key block (the only public-key form starting with "-" that the directory accepts) is kept as it is. */
+const PGP_ARMOUR = '-----BEGIN PGP PUBLIC KEY BLOCK-----';
 
 export function quoteField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
