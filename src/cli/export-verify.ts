@@ -60,7 +60,7 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join('  ').trimEnd());
 }
 
-function describeBundle(bundle: ExportBundle, hash: string, now: Date): string[] {
+function describeBundle(bundle: ExportBundle, hash: string, now: Date, writing: boolean): string[] {
   const age = formatAge(now.getTime() - Date.parse(bundle.generatedAt));
   const lines = [
     `export for ${bundle.state} (${bundle.participation}), format ${bundle.kind}`,
@@ -80,7 +80,7 @@ function describeBundle(bundle: ExportBundle, hash: string, now: Date): string[]
         ]),
       );
     }
-  } else if (bundle.content) {
+  } else if (bundle.content && !writing) {
     lines.push(`the ${bundle.kind === 'vcard' ? 'vCard' : 'CSV'} file ${bundle.content.filename} is inside; write it with --out FILE (json exports print the table)`);
   }
   return lines;
@@ -171,7 +171,7 @@ export async function runCli(argv: string[], now: Date = new Date()): Promise<Cl
         throw err;
       }
     }
-    output.push(...describeBundle(bundle, hash, now));
+    output.push(...describeBundle(bundle, hash, now, values.out !== undefined));
     if (values.out) {
       writeFileSync(values.out, bundle.content ? bundle.content.text : signedText, { mode: 0o600 });
       output.push(`wrote ${values.out}`);

@@ -140,5 +140,7 @@ describe('formatting helpers', () => {
     expect(guardFormula('-2+3')).toBe("'-2+3");
     expect(guardFormula('+33123456789')).toBe('+33123456789');
     expect(guardFormula('Jeanne')).toBe('Jeanne');
+    expect(guardFormula('-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----')).toMatch(/^-----BEGIN/);
+    expect(guardFormula('-----BEGIN EVIL')).toMatch(/^'-/);
   });
 });
