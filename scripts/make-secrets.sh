@@ -12,7 +12,7 @@ set -euo pipefail
 umask 077
 
 target="${1:-./secrets}"
-names=(db_password database_url poc_master_key poc_index_key jwt_secret ledger_signing_key)
+names=(db_password database_url poc_master_key poc_index_key jwt_secret ledger_signing_key export_signing_key)
 
 # Refuse before writing anything if any target file already exists.
 existing=()
@@ -57,6 +57,7 @@ write_secret database_url "postgres://poc:${db_password}@db:5432/poc"
 write_secret poc_master_key "$(rand_b64 32)"
 write_secret poc_index_key "$(rand_b64 32)"
 write_secret ledger_signing_key "$(rand_b64 32)"
+write_secret export_signing_key "$(rand_b64 32)"
 write_secret jwt_secret "$(rand_b64 48)"
 
 if [[ -n "${SECRETS_OWNER:-}" ]]; then

@@ -14,6 +14,7 @@ import { authPlugin } from './auth/plugin.ts';
 import type { Config } from './config.ts';
 import { contactsRoutes } from './contacts/routes.ts';
 import { disclosureRoutes } from './disclosure/routes.ts';
+import { exportsRoutes } from './exports/routes.ts';
 import { requestsRoutes } from './requests/routes.ts';
 import { checksRoutes } from './checks/routes.ts';
 import { reportsRoutes } from './reports/routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
         { name: 'ledger', description: 'The append-only ledger of every state change' },
         { name: 'governance', description: "The members' own decisions: proposals, votes under configurable rules, observer accreditation" },
         { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
+        { name: 'exports', description: 'Signed, optionally encrypted offline copies of what a state may see (json, vCard, CSV)' },
       ],
       components: {
         securitySchemes: {
@@ -130,5 +132,6 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   await app.register(ledgerRoutes(services.ledger, db));
   await app.register(notificationsRoutes(services.notifications));
   await app.register(governanceRoutes(services.governance));
+  await app.register(exportsRoutes(services.exports));
   return base;
 }

@@ -15,6 +15,7 @@ const SECRET_VARS = [
   'JWT_SECRET',
   'JWT_PUBLIC_KEY',
   'LEDGER_SIGNING_KEY',
+  'EXPORT_SIGNING_KEY',
   'SMTP_URL',
 ] as const;
 
@@ -71,6 +72,11 @@ export const configSchema = z
     LEDGER_CHECKPOINT_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(1000),
     /** ...or once the oldest uncovered entry is this many seconds old. */
     LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(60),
+    /** base64 32-byte Ed25519 seed that signs offline exports; generated in development. */
+    EXPORT_SIGNING_KEY: base64Key.optional(),
+    /** Exports per state per window (a token bucket per state: EXPORT_RATE_MAX in a burst, refilled over EXPORT_RATE_WINDOW_MS). */
+    EXPORT_RATE_MAX: z.coerce.number().int().min(1).max(100_000).default(10),
+    EXPORT_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(3_600_000),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -139,7 +145,7 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
-      for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY', 'LEDGER_SIGNING_KEY'] as const) {
+      for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY', 'LEDGER_SIGNING_KEY', 'EXPORT_SIGNING_KEY'] as const) {
         if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
       }
       if (!c.JWT_SECRET && !c.JWT_PUBLIC_KEY) {

@@ -1,6 +1,7 @@
 /** Composition root: builds every domain service from the shared mechanisms. */
 import type { Clock } from './clock.ts';
 import { createContactsService } from './contacts/service.ts';
+import { createExportsService } from './exports/service.ts';
 import { createDisclosureService } from './disclosure/service.ts';
 import { indexKey, type Keyring } from './crypto/keyring.ts';
 import type { Db } from './db/index.ts';
@@ -60,7 +61,17 @@ export function createServices({
   });
   rotation.register(requests.reencrypt);
   const checks = createChecksService({ db, clock, ledger, notifier: notifications, contactsInDomain: contacts.idsInDomain, publicBaseUrl: config.PUBLIC_BASE_URL });
-  return { db, keys, ledger, states, disclosure, governance, contacts, rotation, idempotency, requests, notifications, checks };
+  const exports = createExportsService({
+    db,
+    clock,
+    ledger,
+    states,
+    contacts,
+    signingSeed: keyring.exportSigningSeed,
+    rateMax: config.EXPORT_RATE_MAX,
+    rateWindowMs: config.EXPORT_RATE_WINDOW_MS,
+  });
+  return { db, keys, ledger, states, disclosure, governance, contacts, rotation, idempotency, requests, notifications, checks, exports };
 }
 
 export type Services = ReturnType<typeof createServices>;

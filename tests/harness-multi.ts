@@ -31,7 +31,12 @@ export interface Cluster {
 }
 
 export async function startCluster(count: number, opts: HarnessOptions = {}): Promise<Cluster> {
-  const env = { POC_INDEX_KEY: randomBytes(32).toString('base64'), LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'), ...opts.env };
+  const env = {
+    POC_INDEX_KEY: randomBytes(32).toString('base64'),
+    LEDGER_SIGNING_KEY: randomBytes(32).toString('base64'),
+    EXPORT_SIGNING_KEY: randomBytes(32).toString('base64'),
+    ...opts.env,
+  };
   const h = await startHarness({ ...opts, env });
   if (!h.url) throw new Error('startCluster needs the postgres backend');
   const wrap = (service: Service): Instance => ({

@@ -7,8 +7,10 @@
  *   commitment           keyed hash (HMAC-SHA-512/256) of content written to the ledger
  *   sha256               plain hash (Merkle tree)
  *   hmacSha256           HMAC-SHA-256 (RFC 2104) with a key of any length (Standard Webhooks signatures)
- *   signingKeyPair /     Ed25519 (RFC 8032) signatures for ledger checkpoints, from a
- *   sign / verify        32-byte seed held in configuration
+ *   signingKeyPair /     Ed25519 (RFC 8032) signatures for ledger checkpoints and exports,
+ *   sign / verify        from a 32-byte seed held in configuration
+ *   sealTo / openSealed  anonymous public-key encryption to an X25519 key (libsodium sealed
+ *                        box: X25519 + XSalsa20-Poly1305), for offline exports
  *
  * Sealed format (version 1), stored as bytea:
  *   0x01 | keyId (16 bytes) | nonce (24 bytes) | ciphertext+tag
@@ -261,4 +263,38 @@ export function toBase64(b: Uint8Array): string {
 }
 export function fromBase64(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'base64'));
+}
+
+export const BOX_PUBLIC_KEY_BYTES = 32;
+export const BOX_SECRET_KEY_BYTES = 32;
+
+/**
+ * Encrypts to an X25519 public key with libsodium's sealed box
+ * (crypto_box_seal: an ephemeral key pair, X25519, XSalsa20-Poly1305).
+ * Throws CryptoError for a key that is not a usable X25519 public key
+ * (wrong size, or a low-order point).
+ */
+export function sealTo(publicKey: Uint8Array, message: Uint8Array | string): Uint8Array {
+  if (publicKey.length !== BOX_PUBLIC_KEY_BYTES) throw new CryptoError(`an X25519 public key must be ${BOX_PUBLIC_KEY_BYTES} bytes, got ${publicKey.length}`);
+  try {
+    return sodium.crypto_box_seal(typeof message === 'string' ? utf8(message) : message, publicKey);
+  } catch {
+    throw new CryptoError('not a usable X25519 public key (low-order point)');
+  }
+}
+
+/** The X25519 public key of a secret key. */
+export function boxPublicKey(secretKey: Uint8Array): Uint8Array {
+  if (secretKey.length !== BOX_SECRET_KEY_BYTES) throw new CryptoError(`an X25519 secret key must be ${BOX_SECRET_KEY_BYTES} bytes, got ${secretKey.length}`);
+  return sodium.crypto_scalarmult_base(secretKey);
+}
+
+/** Opens a sealed box with the recipient's secret key; throws DecryptionError when it was not sealed to that key or was altered. */
+export function openSealed(secretKey: Uint8Array, sealed: Uint8Array): Uint8Array {
+  const publicKey = boxPublicKey(secretKey);
+  try {
+    return sodium.crypto_box_seal_open(sealed, publicKey, secretKey);
+  } catch {
+    throw new DecryptionError('cannot open: not encrypted to this key, or altered');
+  }
 }

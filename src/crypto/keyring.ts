@@ -18,6 +18,8 @@ export interface Keyring {
   readonly indexRoot: Uint8Array;
   /** Ed25519 seed that signs ledger checkpoints (LEDGER_SIGNING_KEY). */
   readonly ledgerSigningSeed: Uint8Array;
+  /** Ed25519 seed that signs offline exports (EXPORT_SIGNING_KEY). */
+  readonly exportSigningSeed: Uint8Array;
   /** HS256 secret when HMAC tokens are used. */
   readonly jwtSecret: string | undefined;
   /** Names of development secrets in use from DATA_DIR/dev-keys (empty in a proper deployment). */
@@ -49,6 +51,8 @@ export function loadKeyring(config: Config): Keyring {
   if (!masterB64 || !indexB64) throw new Error('POC_MASTER_KEY and POC_INDEX_KEY are required');
   const ledgerB64 = config.LEDGER_SIGNING_KEY ?? (dev ? devSecret(dir, 'ledger-signing.key', randomKey, generated) : undefined);
   if (!ledgerB64) throw new Error('LEDGER_SIGNING_KEY is required');
+  const exportB64 = config.EXPORT_SIGNING_KEY ?? (dev ? devSecret(dir, 'export-signing.key', randomKey, generated) : undefined);
+  if (!exportB64) throw new Error('EXPORT_SIGNING_KEY is required');
 
   let jwtSecret = config.JWT_SECRET;
   if (!jwtSecret && !config.JWT_PUBLIC_KEY) {
@@ -61,6 +65,7 @@ export function loadKeyring(config: Config): Keyring {
     previousMasters: config.POC_MASTER_KEY_PREVIOUS ? [keyFromBytes(fromBase64(config.POC_MASTER_KEY_PREVIOUS))] : [],
     indexRoot: fromBase64(indexB64),
     ledgerSigningSeed: fromBase64(ledgerB64),
+    exportSigningSeed: fromBase64(exportB64),
     jwtSecret,
     devSecrets: generated,
   };
