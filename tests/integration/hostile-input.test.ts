@@ -78,6 +78,63 @@ describe('hostile input', () => {
     });
   });
 
+  describe('pagination cursors are opaque and tamper-proof: anything the server did not issue is 400', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    const CRAFTED = [
+      b64('FRA|2020-01-01T00:00:00.000Z|------------------------------------'),
+      b64('FRA|-200000-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000'),
+      b64('-200000-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000'),
+      b64('2020-01-01T00:00:00.000Z|------------------------------------'),
+      b64('2020-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000'),
+      'bm9wZQ',
+      '.',
+      'a.b.c',
+      '%00',
+      b64('["2020-01-01T00:00:00.000Z","00000000-0000-4000-8000-000000000000"]') + '.' + b64('x'.repeat(32)),
+    ];
+    const URLS: [string, 'FRA' | 'sec' | null][] = [
+      ['/v1/public/directory', null],
+      ['/v1/directory', 'FRA'],
+      ['/v1/states/FRA/contacts', 'FRA'],
+      ['/v1/requests', 'FRA'],
+      ['/v1/requests', 'sec'],
+    ];
+
+    for (const [url, who] of URLS) {
+      it(`${url} (${who ?? 'no token'}) refuses crafted cursors with 400 problem+json`, async () => {
+        for (const cursor of CRAFTED) {
+          const res = await h.request({ method: 'GET', url: `${url}?cursor=${encodeURIComponent(cursor)}`, ...(who ? { token: tok[who] } : {}) });
+          expect(res.statusCode, cursor).toBe(400);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+        }
+      });
+    }
+
+    it('a cursor issued for one listing does not open another, and a modified one does not open at all', async () => {
+      for (let i = 0; i < 2; i++) await h.request({ method: 'POST', url: '/v1/requests', token: tok.FRA, payload: request() });
+      const pages: Record<string, string> = {};
+      for (const [url, who] of [
+        ['/v1/public/directory', null],
+        ['/v1/states/FRA/contacts', 'FRA'],
+        ['/v1/requests?box=outbox', 'FRA'],
+      ] as const) {
+        const res = await h.request({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}limit=1`, ...(who ? { token: tok[who] } : {}) });
+        expect(res.statusCode).toBe(200);
+        const next = res.json().nextCursor as string;
+        expect(next).toEqual(expect.any(String));
+        pages[url] = next;
+        const following = await h.request({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}limit=1&cursor=${next}`, ...(who ? { token: tok[who] } : {}) });
+        expect(following.statusCode).toBe(200);
+        const flipped = next.slice(0, 5) + (next[5] === 'A' ? 'B' : 'A') + next.slice(6);
+        expect((await h.request({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}cursor=${flipped}`, ...(who ? { token: tok[who] } : {}) })).statusCode).toBe(400);
+      }
+      const directoryCursor = pages['/v1/public/directory']!;
+      expect((await h.request({ method: 'GET', url: `/v1/states/FRA/contacts?cursor=${directoryCursor}`, token: tok.FRA })).statusCode).toBe(400);
+      expect((await h.request({ method: 'GET', url: `/v1/requests?box=outbox&cursor=${pages['/v1/states/FRA/contacts']}`, token: tok.FRA })).statusCode).toBe(400);
+      expect((await h.request({ method: 'GET', url: `/v1/states/KEN/contacts?cursor=${pages['/v1/states/FRA/contacts']}`, token: tok.KEN })).statusCode).toBe(400);
+    });
+  });
+
   describe('a validly signed token whose claims hold control characters is refused at authentication', () => {
     for (const sub of ['a\u0000b', '\u0000', 'tab\tbed', 'line\nbreak', 'lone\uD800surrogate']) {
       it(`sub=${JSON.stringify(sub)}: 401 on POST /v1/requests with an Idempotency-Key and POST /v1/checks, nothing written`, async () => {
