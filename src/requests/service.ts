@@ -213,9 +213,10 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     if (input.respondBy && new Date(input.respondBy) <= now) {
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
-    return db.transaction().execute((trx) =>
-      idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
-        if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+      return idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
         if (!(await states.lockParticipating(trx, input.to))) throw conflict(`${input.to} is not participating in the directory`);
         if (input.relatesTo) {
           const related = await load(trx, input.relatesTo);
@@ -286,8 +287,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
         });
         return { status: 201, body: { request, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   // ---- transitions -----------------------------------------------------------------------------
@@ -310,15 +311,21 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     idempotencyKey: string | undefined,
     extra?: { body?: string | undefined },
   ): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
-    return db.transaction().execute((trx) =>
-      idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
+    const rule = RULES[what];
+    /** Who may do this: a party of the request, in the role the transition needs. */
+    const authorize = (row: RequestRow | undefined): { row: RequestRow; role: 'sender' | 'recipient' } => {
+      if (!row || !isParty(actor, row)) throw notFound('request');
+      const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
+      if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
+      return { row, role };
+    };
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      authorize(await load(trx, id));
+      return idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
         const now = clock();
         await expireDue(trx, now, id);
-        const row = await load(trx, id, true);
-        if (!row || !isParty(actor, row)) throw notFound('request');
-        const rule = RULES[what];
-        const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
-        if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
+        const { row, role } = authorize(await load(trx, id, true));
         if (!rule.from.includes(row.status)) {
           throw new Problem('invalid-transition', `cannot ${what} a request that is ${row.status}`, { currentStatus: row.status, allowedFrom: rule.from });
         }
@@ -364,8 +371,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           ...(content ? { content } : {}),
         });
         return { status: what === 'answer' || what === 'decline' ? 201 : 200, body: { request, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   const acknowledge = (actor: Actor, id: string, key?: string) => transition(actor, id, 'acknowledge', `POST /v1/requests/${id}/acknowledgement`, {}, key);
@@ -382,10 +389,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     audience: string,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: { consents: RequestView['disclosure']; receipt: Receipt | null }; replayed: boolean }> {
-    return db.transaction().execute((trx) =>
-      idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
-        const row = await load(trx, id, true);
-        if (!row || !isParty(actor, row)) throw notFound('request');
+    const authorize = (row: RequestRow | undefined): RequestRow => {
+      if (!row || !isParty(actor, row)) throw notFound('request');
+      return row;
+    };
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      authorize(await load(trx, id));
+      return idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
+        const row = authorize(await load(trx, id, true));
         if (audience === row.sender_state || audience === row.recipient_state) {
           throw new Problem('validation-error', 'the audience must be beyond the two parties', { errors: [{ path: 'body.audience', message: 'is a party already' }] });
         }
@@ -415,8 +427,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           });
         }
         return { status: 201, body: { consents, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   // ---- time: expiry and escalation ----------------------------------------------------------
