@@ -35,10 +35,22 @@ export async function startService(config: Config, logger: Logger, opts: { clock
     opts.database ??
     (config.DATABASE_URL
       ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX })
-      : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
-  const migrations = await migrateToLatest(database.db);
-  logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
+      : await openDatabase({
+          kind: 'pglite',
+          dataDir: path.join(config.DATA_DIR, 'pglite'),
+          onLockLost: (err) => logger.error({ err }, 'lost the lock on the embedded database directory'),
+        }));
+  let services: Services;
+  try {
+    const migrations = await migrateToLatest(database.db);
+    logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
+    services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
+    // A wrong master key is refused here, once, rather than as a 500 on every contact read.
+    await services.keys.verifyMasterKeys(database.db);
+  } catch (err) {
+    if (!opts.database) await database.close().catch(() => {});
+    throw err;
+  }
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
   // The outbox worker (every NOTIFY_POLL_MS; not started when it is 0).
   services.notifications.start();
