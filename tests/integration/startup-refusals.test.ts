@@ -53,7 +53,10 @@ describe('a wrong POC_MASTER_KEY is refused at start', () => {
       const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET, POC_MASTER_KEY: key(), POC_INDEX_KEY: key(), LOG_LEVEL: 'silent', NOTIFY_POLL_MS: '0' });
       const started = startService(config, createLogger('silent'), { database: h.database });
       await expect(started).rejects.toBeInstanceOf(MasterKeyMismatchError);
-      const err = await started.catch((e: unknown) => e as Error);
+      const err = (await started.then(
+        () => new Error('started'),
+        (e: unknown) => e as Error,
+      ));
       expect(err.message).toMatch(/^POC_MASTER_KEY does not open the data keys stored in the database/);
       expect(err.message).not.toContain('\n');
       // The service on the right key keeps working on the same database.
