@@ -12,6 +12,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseUnreachableError } from './db/index.ts';
 import { createLogger } from './logger.ts';
 import { startService, type Service } from './server.ts';
+import { DataDirectoryInUseError } from './db/index.ts';
+import { MasterKeyMismatchError } from './keys/service.ts';
 
 /** Longest graceful shutdown before the process exits anyway (exit 1). */
 const SHUTDOWN_LIMIT_MS = 25_000;
@@ -60,6 +62,11 @@ try {
   await service.app.listen({ host: config.HOST, port: config.PORT });
 } catch (err) {
   if (err instanceof DatabaseUnreachableError) fail(`cannot start: ${err.message}`, 1);
+  // Refusals with a clear cause are one line, without a stack.
+  if (err instanceof MasterKeyMismatchError || err instanceof DataDirectoryInUseError) {
+    process.stderr.write(`refusing to start: ${err.message}\n`);
+    process.exit(1);
+  }
   if (err instanceof ConfigError) fail(err.message, 2);
   const e = err as { code?: unknown; message?: unknown };
   if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES') fail(`cannot listen on ${config.HOST}:${config.PORT}: ${String(e.message)}`, 1);

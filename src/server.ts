@@ -45,21 +45,28 @@ export async function startService(config: Config, logger: Logger, opts: { clock
           // A dropped connection is an expected event (restart, failover): the request on it answers 503.
           onConnectionError: (err) => logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database connection lost'),
         })
-      : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
+      : await openDatabase({
+          kind: 'pglite',
+          dataDir: path.join(config.DATA_DIR, 'pglite'),
+          onLockLost: (err) => logger.error({ err }, 'lost the lock on the embedded database directory'),
+        }));
   const where = config.DATABASE_URL && database.kind === 'postgres' ? describeDatabaseUrl(config.DATABASE_URL) : database.kind;
+  let services: Services;
   try {
     await waitForDatabase(database.db, {
       timeoutSeconds: config.DATABASE_CONNECT_TIMEOUT_SECONDS,
       where,
       onRetry: ({ attempt, retryInMs, error }) => logger.warn({ attempt, retryInMs, database: where, error }, 'database not reachable yet; retrying'),
     });
+    const migrations = await migrateToLatest(database.db);
+    logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
+    services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
+    // A wrong master key is refused here, once, rather than as a 500 on every contact read.
+    await services.keys.verifyMasterKeys(database.db);
   } catch (err) {
     if (!opts.database) await database.close().catch(() => {});
     throw err;
   }
-  const migrations = await migrateToLatest(database.db);
-  logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
   const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
   // Outbox worker, request and governance sweeps, idempotency purge, ledger checkpoint tick: one module, one backoff policy.
   const background = startBackgroundLoops(services, config, logger);

@@ -10,13 +10,20 @@ export interface Actor {
   readonly role: Role;
   /** ISO 3166-1 alpha-3 code of the delegate's state; null for other roles. */
   readonly state: string | null;
+  /** The token's `iss`, when it has one: part of the caller's identity (idempotency keys are scoped to it). */
+  readonly issuer?: string | null;
 }
+
+/** Control characters (NUL included) and lone surrogates: a subject is stored and logged as text, so neither may reach it. */
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+const printable = (s: string) => !CONTROL.test(s);
 
 export const claimsSchema = z
   .object({
-    sub: z.string().min(1).max(256),
+    sub: z.string().min(1).max(256).refine(printable, 'must not contain control characters'),
     role: z.enum(ROLES),
     state: z.string().optional(),
+    iss: z.string().max(1024).refine(printable, 'must not contain control characters').optional(),
     exp: z.number(),
   })
   .superRefine((c, ctx) => {
@@ -28,8 +35,8 @@ export const claimsSchema = z
 export function actorFromClaims(claims: unknown): Actor | null {
   const parsed = claimsSchema.safeParse(claims);
   if (!parsed.success) return null;
-  const { sub, role, state } = parsed.data;
-  return { sub, role, state: role === 'delegate' ? state! : null };
+  const { sub, role, state, iss } = parsed.data;
+  return { sub, role, state: role === 'delegate' ? state! : null, issuer: iss ?? null };
 }
 
 export const isDelegateOf = (actor: Actor, state: string): boolean => actor.role === 'delegate' && actor.state === state;

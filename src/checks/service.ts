@@ -54,6 +54,20 @@ interface Deps {
   publicBaseUrl: string;
 }
 
+/** The figures of a set of state results (all of them for the secretariat, a delegate's own state for a delegate). */
+function summarize(states: StateResult[]): CheckReport['summary'] {
+  const times = states.map((s) => s.secondsToAcknowledge).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  const reached = states.filter((s) => s.reached).length;
+  return {
+    states: states.length,
+    reached,
+    reachedInTime: states.filter((s) => s.reachedInTime).length,
+    reachRate: states.length ? reached / states.length : 0,
+    medianSeconds: percentile(times, 50),
+    p90Seconds: percentile(times, 90),
+  };
+}
+
 const challengeHash = (challenge: string) => sha256(utf8(`poc/check-challenge/v1\u0000${challenge}`));
 
 export function createChecksService({ db, clock, ledger, notifier, contactsInDomain, publicBaseUrl }: Deps) {
@@ -166,8 +180,6 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
       s.secondsToAcknowledge = s.secondsToAcknowledge === null ? seconds : Math.min(s.secondsToAcknowledge, seconds);
     }
     const states = [...byState.values()];
-    const times = states.map((s) => s.secondsToAcknowledge).filter((t): t is number => t !== null).sort((a, b) => a - b);
-    const reached = states.filter((s) => s.reached).length;
     return {
       id: check.id,
       exercise: check.exercise,
@@ -175,14 +187,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
       createdAt: new Date(check.created_at).toISOString(),
       closesAt: closesAt.toISOString(),
       open: clock() <= closesAt,
-      summary: {
-        states: states.length,
-        reached,
-        reachedInTime: states.filter((s) => s.reachedInTime).length,
-        reachRate: states.length ? reached / states.length : 0,
-        medianSeconds: percentile(times, 50),
-        p90Seconds: percentile(times, 90),
-      },
+      summary: summarize(states),
       states,
     };
   }
@@ -195,7 +200,8 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
     if (actor.role === 'delegate') {
       const own = r.states.filter((s) => s.state === actor.state);
       if (own.length === 0) throw notFound('check');
-      return { ...r, states: own };
+      // The summary too counts only what the caller may see: its own state's figures.
+      return { ...r, states: own, summary: summarize(own) };
     }
     throw notFound('check');
   }

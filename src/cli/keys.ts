@@ -12,7 +12,7 @@ import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { initCrypto } from '../crypto/index.ts';
 import { loadKeyring } from '../crypto/keyring.ts';
-import { openDatabase } from '../db/index.ts';
+import { DataDirectoryInUseError, openDatabase, type DatabaseHandle } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createServices } from '../services.ts';
 import { isIso3166Alpha3 } from '../states/iso3166.ts';
@@ -31,9 +31,17 @@ if (command !== 'rotate-master' && command !== 'rotate-state-key') {
 const config = loadConfig();
 await initCrypto();
 const keyring = loadKeyring(config);
-const database = config.DATABASE_URL
-  ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
-  : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
+let database: DatabaseHandle;
+try {
+  database = config.DATABASE_URL
+    ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
+    : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
+} catch (err) {
+  // The embedded database allows one process: refuse clearly while the service (or another command) has it open.
+  if (!(err instanceof DataDirectoryInUseError)) throw err;
+  process.stderr.write(`refused: ${err.message}\n`);
+  process.exit(2);
+}
 try {
   await migrateToLatest(database.db);
   const { rotation } = createServices({ db: database.db, keyring, clock: systemClock, config });

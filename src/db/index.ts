@@ -4,7 +4,9 @@
  * directory. Same migrations, same queries.
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import lockfile from 'proper-lockfile';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -33,7 +35,32 @@ export interface DatabaseTimeouts {
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolMax?: number; timeouts?: DatabaseTimeouts; onConnectionError?: (err: Error) => void }
-  | { kind: 'pglite'; dataDir?: string };
+  | { kind: 'pglite'; dataDir?: string; onLockLost?: (err: Error) => void };
+
+/** The embedded database's data directory is open in another process (PGlite allows one). */
+export class DataDirectoryInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`the embedded database in ${dataDir} is in use by another process (is the service running?); stop it first, or use DATABASE_URL`);
+    this.name = 'DataDirectoryInUseError';
+  }
+}
+
+/**
+ * A PGlite data directory is held by one process at a time: whoever opens it
+ * (the service, a CLI) takes a lock (proper-lockfile: `<dir>.lock`, created
+ * atomically, its mtime refreshed every 10 s; one left by a killed process is
+ * taken over once it is 30 s old). A second opener gets DataDirectoryInUseError
+ * instead of a second PGlite on the same files.
+ */
+const LOCK_STALE_MS = 30_000;
+async function lockDataDir(dataDir: string, onLockLost: (err: Error) => void): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, { stale: LOCK_STALE_MS, update: LOCK_STALE_MS / 3, retries: 0, onCompromised: onLockLost });
+  } catch (err) {
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ELOCKED') throw new DataDirectoryInUseError(path.resolve(dataDir));
+    throw err;
+  }
+}
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -66,10 +93,30 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir);
+  let unlock = async () => {};
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    unlock = await lockDataDir(opts.dataDir, opts.onLockLost ?? (() => {}));
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(opts.dataDir);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await unlock().catch(() => {});
+      }
+    },
+  };
 }
 
 /** Postgres error code of a driver error (both pg and PGlite expose `code`). */

@@ -123,7 +123,8 @@ export interface RequestDisclosureConsentsTable {
 }
 
 export interface IdempotencyKeysTable {
-  subject: string;
+  /** Hex SHA-256 of the caller's whole identity (issuer, subject, role, state); see src/idempotency/service.ts. */
+  identity: string;
   key: string;
   scope: string;
   request_hash: Uint8Array;

@@ -18,6 +18,7 @@ export const problemTypes = {
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'idempotency-result-unavailable': { status: 409, title: 'The stored result of this idempotency key can no longer be read' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key already used with a different request' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },

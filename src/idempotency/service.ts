@@ -7,16 +7,21 @@
  * (rolled back), so concurrent duplicates produce exactly one effect. A
  * replay with the same body returns the original result and writes nothing;
  * the same key with a different body (or for another operation) is refused
- * with 422. Keys are kept per caller (token subject) for `ttlHours`.
+ * with 422. Keys are kept per caller identity for `ttlHours`: the issuer,
+ * subject, role and state of the token together, so a token that shares only
+ * its `sub` with another never sees the other's results.
  * The stored result may hold confidential content, so it is sealed under the
- * caller's state data key.
+ * caller's state data key. `run` is not an authorization step: callers run
+ * the operation's own authorization checks first, in the same transaction, so
+ * a replay is authorized exactly like the original call. A stored result whose
+ * data key was destroyed (the state withdrew) is refused with a 409 problem.
  */
 import type { Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
-import { constantTimeEqual, openString, seal, sha256, utf8, type Key } from '../crypto/index.ts';
+import { constantTimeEqual, openString, seal, sha256, toHex, utf8, type Key } from '../crypto/index.ts';
 import type { Trx } from '../db/index.ts';
 import { Problem } from '../http/problem.ts';
-import type { KeysService } from '../keys/service.ts';
+import { KeyUnavailableError, type KeysService } from '../keys/service.ts';
 import { canonicalJson } from '../ledger/entry.ts';
 
 export interface Outcome<T> {
@@ -27,8 +32,13 @@ export interface Outcome<T> {
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** The caller's whole identity, hashed: issuer, subject, role and state. */
+export function identityOf(actor: Actor): string {
+  return toHex(sha256(utf8(canonicalJson({ iss: actor.issuer ?? null, sub: actor.sub, role: actor.role, state: actor.state }))));
+}
+
 export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock: Clock; keys: KeysService; ttlHours?: number }) {
-  const where = (subject: string, key: string) => ({ table: 'idempotency_keys', column: 'response', rowId: `${subject}\u0000${key}` });
+  const where = (identity: string, key: string) => ({ table: 'idempotency_keys', column: 'response', rowId: `${identity}\u0000${key}` });
 
   async function run<T>(
     trx: Trx,
@@ -40,13 +50,14 @@ export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock
   ): Promise<Outcome<T>> {
     if (key === undefined) return { ...(await op()), replayed: false };
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new Problem('bad-request', 'Idempotency-Key must be 1-255 visible ASCII characters');
+    const identity = identityOf(actor);
     const now = clock();
     const hash = sha256(utf8(canonicalJson({ scope, request })));
-    await trx.deleteFrom('idempotency_keys').where('subject', '=', actor.sub).where('key', '=', key).where('expires_at', '<', now).execute();
+    await trx.deleteFrom('idempotency_keys').where('identity', '=', identity).where('key', '=', key).where('expires_at', '<', now).execute();
     const claimed = await trx
       .insertInto('idempotency_keys')
       .values({
-        subject: actor.sub,
+        identity,
         key,
         scope,
         request_hash: hash,
@@ -54,20 +65,26 @@ export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock
         created_at: now,
         expires_at: new Date(now.getTime() + ttlHours * 3_600_000),
       })
-      .onConflict((oc) => oc.columns(['subject', 'key']).doNothing())
+      .onConflict((oc) => oc.columns(['identity', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
 
     if (!claimed) {
-      const row = await trx.selectFrom('idempotency_keys').selectAll().where('subject', '=', actor.sub).where('key', '=', key).executeTakeFirstOrThrow();
+      const row = await trx.selectFrom('idempotency_keys').selectAll().where('identity', '=', identity).where('key', '=', key).executeTakeFirstOrThrow();
       if (row.scope !== scope || !constantTimeEqual(row.request_hash, hash)) {
         throw new Problem('idempotency-key-reused', 'this Idempotency-Key was used with a different request; use a new key for a new request');
       }
       if (!row.response || !row.key_id || !row.state_code || row.status_code === null) {
         throw new Problem('conflict', 'a request with this Idempotency-Key is still in progress; retry shortly');
       }
-      const stored = await keys.keyById(trx, row.key_id);
-      const body = JSON.parse(openString(stored, row.response, where(actor.sub, key))) as T;
+      let stored: Key;
+      try {
+        stored = await keys.keyById(trx, row.key_id);
+      } catch (err) {
+        if (!(err instanceof KeyUnavailableError)) throw err;
+        throw new Problem('idempotency-result-unavailable', 'the result stored for this Idempotency-Key was sealed under a data key that has been destroyed (the state withdrew); use a new key');
+      }
+      const body = JSON.parse(openString(stored, row.response, where(identity, key))) as T;
       return { status: row.status_code, body, replayed: true };
     }
 
@@ -77,8 +94,8 @@ export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock
     if (sealedWith) {
       await trx
         .updateTable('idempotency_keys')
-        .set({ status_code: result.status, key_id: sealedWith.id, response: seal(sealedWith, JSON.stringify(result.body), where(actor.sub, key)) })
-        .where('subject', '=', actor.sub)
+        .set({ status_code: result.status, key_id: sealedWith.id, response: seal(sealedWith, JSON.stringify(result.body), where(identity, key)) })
+        .where('identity', '=', identity)
         .where('key', '=', key)
         .execute();
     }
@@ -99,11 +116,11 @@ export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock
       .execute();
     for (const row of rows) {
       const from = await keys.keyById(trx, row.key_id!);
-      const plain = openString(from, row.response!, where(row.subject, row.key));
+      const plain = openString(from, row.response!, where(row.identity, row.key));
       await trx
         .updateTable('idempotency_keys')
-        .set({ key_id: to.id, response: seal(to, plain, where(row.subject, row.key)) })
-        .where('subject', '=', row.subject)
+        .set({ key_id: to.id, response: seal(to, plain, where(row.identity, row.key)) })
+        .where('identity', '=', row.identity)
         .where('key', '=', row.key)
         .execute();
     }

@@ -10,6 +10,14 @@ import type { Clock } from '../clock.ts';
 
 export class KeyUnavailableError extends Error {}
 
+/** The configured master key(s) cannot open the data keys stored in the database: refuse to start. */
+export class MasterKeyMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MasterKeyMismatchError';
+  }
+}
+
 export interface WrappedKeyRow {
   id: string;
   kek_id: string | null;
@@ -96,7 +104,42 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     return rows.map((r) => r.id);
   }
 
-  return { unwrap, createStateKey, activeKey, keyById, destroyStateKeys, destroyKeys };
+  /**
+   * Start-up canary: one live data key per master key id found in the
+   * database must unwrap under the configured master keys. A wrong
+   * POC_MASTER_KEY is then noticed at start, not as a 500 on every read.
+   */
+  async function verifyMasterKeys(db: Queryable): Promise<void> {
+    const rows = await db
+      .selectFrom('state_keys')
+      .select(['id', 'kek_id', 'wrapped_key'])
+      .where('wrapped_key', 'is not', null)
+      .where('kek_id', 'is not', null)
+      .distinctOn('kek_id')
+      .orderBy('kek_id')
+      .orderBy('id')
+      .execute();
+    const configured = [...keks.keys()].join(', ');
+    for (const row of rows) {
+      const kek = keks.get(row.kek_id!);
+      let opens = false;
+      if (kek) {
+        try {
+          unwrapKey(kek, row.id, row.wrapped_key!);
+          opens = true;
+        } catch {
+          opens = false;
+        }
+      }
+      if (!opens) {
+        throw new MasterKeyMismatchError(
+          `POC_MASTER_KEY does not open the data keys stored in the database (they are wrapped under master key ${row.kek_id}; the configured master key id is ${configured}): start with the right POC_MASTER_KEY, and the old one in POC_MASTER_KEY_PREVIOUS during a master-key rotation`,
+        );
+      }
+    }
+  }
+
+  return { verifyMasterKeys, unwrap, createStateKey, activeKey, keyById, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;

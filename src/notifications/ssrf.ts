@@ -10,17 +10,21 @@
  * cannot redirect a delivery to an internal address. Redirects are never
  * followed.
  *
- * Refused: unspecified/"this network" (0.0.0.0/8, ::), loopback (127/8, ::1),
- * private (10/8, 172.16/12, 192.168/16), CGNAT (100.64/10), link-local
- * (169.254/16, fe80::/10), unique-local (fc00::/7), site-local (fec0::/10),
- * multicast (224/4, ff00::/8), and reserved ranges (192.0.0/24, the
- * documentation and benchmarking ranges, 240/4 and broadcast, 100::/64,
- * 2001:db8::/32). IPv6 addresses that embed an IPv4 address (IPv4-mapped
- * ::ffff:0:0/96, IPv4-compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16)
- * are judged by the IPv4 address they carry.
+ * Only global unicast addresses are accepted, as classified by ipaddr.js
+ * (its `range()` names, from the IANA special-purpose registries): IPv4 in
+ * its `unicast` range, IPv6 in its `unicast` range and inside 2000::/3 (the
+ * global unicast allocation). Everything else is refused: unspecified,
+ * loopback, private, CGNAT, link-local, unique-local, multicast, broadcast,
+ * documentation, benchmarking and other reserved ranges. IPv4-mapped
+ * addresses (::ffff:a.b.c.d) are judged by the IPv4 address they carry; the
+ * other IPv6 forms that carry or translate to an IPv4 address (IPv4-compatible
+ * ::/96, SIIT ::ffff:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, Teredo
+ * 2001::/32, 6to4 2002::/16) are refused outright: a gateway could deliver
+ * them to any IPv4 address, internal ones included.
  */
 import { promises as dns } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type AddressClass =
   | 'unspecified'
@@ -30,86 +34,48 @@ export type AddressClass =
   | 'link-local'
   | 'unique-local'
   | 'multicast'
+  | 'ipv4-translation'
   | 'reserved';
 
-const RANGES: [AddressClass, string, number, 'ipv4' | 'ipv6'][] = [
-  ['unspecified', '0.0.0.0', 8, 'ipv4'],
-  ['private', '10.0.0.0', 8, 'ipv4'],
-  ['cgnat', '100.64.0.0', 10, 'ipv4'],
-  ['loopback', '127.0.0.0', 8, 'ipv4'],
-  ['link-local', '169.254.0.0', 16, 'ipv4'],
-  ['private', '172.16.0.0', 12, 'ipv4'],
-  ['reserved', '192.0.0.0', 24, 'ipv4'],
-  ['reserved', '192.0.2.0', 24, 'ipv4'],
-  ['private', '192.168.0.0', 16, 'ipv4'],
-  ['reserved', '198.18.0.0', 15, 'ipv4'],
-  ['reserved', '198.51.100.0', 24, 'ipv4'],
-  ['reserved', '203.0.113.0', 24, 'ipv4'],
-  ['multicast', '224.0.0.0', 4, 'ipv4'],
-  ['reserved', '240.0.0.0', 4, 'ipv4'],
-  ['unspecified', '::', 128, 'ipv6'],
-  ['loopback', '::1', 128, 'ipv6'],
-  ['reserved', '100::', 64, 'ipv6'],
-  ['reserved', '2001:db8::', 32, 'ipv6'],
-  ['unique-local', 'fc00::', 7, 'ipv6'],
-  ['link-local', 'fe80::', 10, 'ipv6'],
-  ['reserved', 'fec0::', 10, 'ipv6'],
-  ['multicast', 'ff00::', 8, 'ipv6'],
-];
+/** ipaddr.js range names, mapped to the stable classes shown to clients; any other non-unicast range is 'reserved'. */
+const CLASS_OF_RANGE: Record<string, AddressClass> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  private: 'private',
+  carrierGradeNat: 'cgnat',
+  linkLocal: 'link-local',
+  uniqueLocal: 'unique-local',
+  multicast: 'multicast',
+  rfc6145: 'ipv4-translation',
+  rfc6052: 'ipv4-translation',
+  '6to4': 'ipv4-translation',
+  teredo: 'ipv4-translation',
+};
 
-const LISTS = new Map<AddressClass, BlockList>();
-for (const [cls, network, prefix, type] of RANGES) {
-  let list = LISTS.get(cls);
-  if (!list) LISTS.set(cls, (list = new BlockList()));
-  list.addSubnet(network, prefix, type);
-}
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 
-/** The eight 16-bit groups of an IPv6 address (which may end in a dotted IPv4 quad). */
-function ipv6Groups(address: string): number[] {
-  let text = address.toLowerCase();
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::') as [string, string | undefined];
-  const parse = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  const left = parse(head);
-  const right = parse(rest ?? '');
-  const fill = rest === undefined ? [] : new Array<number>(Math.max(0, 8 - left.length - right.length)).fill(0);
-  return [...left, ...fill, ...right];
-}
-
-/** The IPv4 address an IPv6 address carries, if it is of a form that embeds one. */
-export function embeddedIpv4(address: string): string | null {
-  const g = ipv6Groups(address);
-  if (g.length !== 8) return null;
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, except :: and ::1 themselves)
-  if (zeros(0, 5) && g[5] === 0xffff) return v4(g[6]!, g[7]!);
-  if (zeros(0, 6) && (g[6] !== 0 || g[7]! > 1)) return v4(g[6]!, g[7]!);
-  // 64:ff9b::/96 (NAT64 well-known prefix)
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!);
-  // 2002:AABB:CCDD::/48 (6to4)
-  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
-  return null;
-}
-
-/** Why an address is not a public unicast address, or null when it is one. */
+/** Why an address is not a global unicast address, or null when it is one. */
 export function classifyAddress(address: string): AddressClass | null {
-  const family = isIP(address);
+  const zone = address.indexOf('%');
+  const text = zone >= 0 ? address.slice(0, zone) : address;
+  const family = isIP(text);
   if (family === 0) return 'reserved';
-  if (family === 6) {
-    const inner = embeddedIpv4(address);
-    if (inner) return classifyAddress(inner);
+  // The WHATWG URL parser writes IPv6 in hex groups: ipaddr.js would read the dotted form "::a.b.c.d"
+  // (IPv4-compatible) as if it were "::ffff:a.b.c.d" (IPv4-mapped).
+  const canonical = family === 6 ? new URL(`http://[${text}]/`).hostname.slice(1, -1) : text;
+  if (!ipaddr.isValid(canonical)) return 'reserved';
+  const parsed = ipaddr.parse(canonical);
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return classifyAddress(v6.toIPv4Address().toString());
+    const range = v6.range();
+    if (range !== 'unicast') return CLASS_OF_RANGE[range] ?? 'reserved';
+    // ipaddr.js calls every address outside its special ranges unicast; only 2000::/3 is globally routed
+    // (this also refuses the IPv4-compatible ::/96 form).
+    return v6.match(GLOBAL_UNICAST_V6) ? null : 'reserved';
   }
-  if (family === 4 && address === '255.255.255.255') return 'reserved';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const [cls, list] of LISTS) if (list.check(address, type)) return cls;
-  return null;
+  const range = (parsed as ipaddr.IPv4).range();
+  return range === 'unicast' ? null : (CLASS_OF_RANGE[range] ?? 'reserved');
 }
 
 export interface ResolvedAddress {
@@ -139,7 +105,7 @@ export function describeRefusal(r: UrlRefusal): string {
     case 'unresolvable':
       return 'has a host name that does not resolve';
     case 'address':
-      return `resolves to a ${r.addressClass} address; webhooks are delivered to public addresses only`;
+      return `resolves to a ${r.addressClass} address; webhooks are delivered to global unicast addresses only`;
   }
 }
 

@@ -13,12 +13,14 @@
  * metadata only, unless both parties consented to disclose the exchange to it.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import { isDatabaseUnavailable } from '../db/index.ts';
 import type { RequestsTable } from '../db/schema.ts';
+import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -104,12 +106,14 @@ interface Deps {
   contactsInDomain: (q: Queryable, state: string, domain: Domain) => Promise<string[]>;
   ackSla: AckSla;
   publicBaseUrl: string;
+  cursors: CursorCodec;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const SEALED = ['subject', 'incident_summary', 'ask'] as const;
+const listCursor = z.tuple([cursorTime, z.uuid()]);
 
-export function createRequestsService({ db, clock, keys, ledger, states, idempotency, notifier, contactsInDomain, ackSla, publicBaseUrl }: Deps) {
+export function createRequestsService({ db, clock, keys, ledger, states, idempotency, notifier, contactsInDomain, ackSla, publicBaseUrl, cursors }: Deps) {
   const loc = (table: string, column: string, rowId: string) => ({ table, column, rowId });
   const link = (id: string) => `${publicBaseUrl.replace(/\/$/, '')}/v1/requests/${id}`;
   const ackDeadline = (row: Pick<RequestRow, 'created_at' | 'urgency'>, level = 0) =>
@@ -211,9 +215,10 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     if (input.respondBy && new Date(input.respondBy) <= now) {
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
-    return db.transaction().execute((trx) =>
-      idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
-        if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+      return idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
         if (!(await states.lockParticipating(trx, input.to))) throw conflict(`${input.to} is not participating in the directory`);
         if (input.relatesTo) {
           const related = await load(trx, input.relatesTo);
@@ -284,8 +289,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
         });
         return { status: 201, body: { request, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   // ---- transitions -----------------------------------------------------------------------------
@@ -308,15 +313,21 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     idempotencyKey: string | undefined,
     extra?: { body?: string | undefined },
   ): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
-    return db.transaction().execute((trx) =>
-      idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
+    const rule = RULES[what];
+    /** Who may do this: a party of the request, in the role the transition needs. */
+    const authorize = (row: RequestRow | undefined): { row: RequestRow; role: 'sender' | 'recipient' } => {
+      if (!row || !isParty(actor, row)) throw notFound('request');
+      const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
+      if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
+      return { row, role };
+    };
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      authorize(await load(trx, id));
+      return idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
         const now = clock();
         await expireDue(trx, now, id);
-        const row = await load(trx, id, true);
-        if (!row || !isParty(actor, row)) throw notFound('request');
-        const rule = RULES[what];
-        const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
-        if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
+        const { row, role } = authorize(await load(trx, id, true));
         if (!rule.from.includes(row.status)) {
           throw new Problem('invalid-transition', `cannot ${what} a request that is ${row.status}`, { currentStatus: row.status, allowedFrom: rule.from });
         }
@@ -362,8 +373,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           ...(content ? { content } : {}),
         });
         return { status: what === 'answer' || what === 'decline' ? 201 : 200, body: { request, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   const acknowledge = (actor: Actor, id: string, key?: string) => transition(actor, id, 'acknowledge', `POST /v1/requests/${id}/acknowledgement`, {}, key);
@@ -380,10 +391,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     audience: string,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: { consents: RequestView['disclosure']; receipt: Receipt | null }; replayed: boolean }> {
-    return db.transaction().execute((trx) =>
-      idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
-        const row = await load(trx, id, true);
-        if (!row || !isParty(actor, row)) throw notFound('request');
+    const authorize = (row: RequestRow | undefined): RequestRow => {
+      if (!row || !isParty(actor, row)) throw notFound('request');
+      return row;
+    };
+    return db.transaction().execute(async (trx) => {
+      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
+      authorize(await load(trx, id));
+      return idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
+        const row = authorize(await load(trx, id, true));
         if (audience === row.sender_state || audience === row.recipient_state) {
           throw new Problem('validation-error', 'the audience must be beyond the two parties', { errors: [{ path: 'body.audience', message: 'is a party already' }] });
         }
@@ -413,8 +429,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           });
         }
         return { status: 201, body: { consents, receipt } };
-      }),
-    );
+      });
+    });
   }
 
   // ---- time: expiry and escalation ----------------------------------------------------------
@@ -493,9 +509,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     }
     if (opts.status) query = query.where('status', '=', opts.status);
     if (opts.cursor) {
-      const [at, cid] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
-      const after = new Date(at ?? '');
-      if (!cid || Number.isNaN(after.getTime()) || !/^[0-9a-f-]{36}$/.test(cid)) throw new Problem('bad-request', 'cursor is not valid');
+      const [after, cid] = cursors.decode('requests.list', opts.cursor, listCursor);
       query = query.where((eb) => eb.or([eb('created_at', '<', after), eb.and([eb('created_at', '=', after), eb('id', '<', cid)])]));
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).execute();
@@ -517,7 +531,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       });
     }
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > opts.limit && last ? Buffer.from(`${iso(last.created_at)}|${last.id}`).toString('base64url') : null };
+    return { items, nextCursor: rows.length > opts.limit && last ? cursors.encode('requests.list', [iso(last.created_at)!, last.id]) : null };
   }
 
   /** Key rotation: re-seals a state's requests and responses under `to`. */

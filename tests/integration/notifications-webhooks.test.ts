@@ -125,6 +125,11 @@ describe('SSRF protection (WEBHOOKS_ALLOW_PRIVATE unset)', () => {
     ['https://[fe80::1]/hook', 'link-local'],
     ['https://[::ffff:127.0.0.1]/hook', 'loopback'],
     ['https://[::ffff:10.0.0.1]/hook', 'private'],
+    // issue 9: SIIT, NAT64 (RFC 8215) and Teredo forms that reach 127.0.0.1
+    ['https://[::ffff:0:127.0.0.1]/', 'ipv4-translation'],
+    ['https://[64:ff9b:1::7f00:1]/', 'ipv4-translation'],
+    ['https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'ipv4-translation'],
+    ['https://[2002:7f00:1::1]/hook', 'ipv4-translation'],
     ['https://224.0.0.1/hook', 'multicast'],
     ['https://2130706433/hook', 'loopback'],
     ['https://localhost/hook', 'loopback'],

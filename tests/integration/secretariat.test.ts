@@ -136,6 +136,14 @@ describe('a reachability check round', () => {
 
     const own = (await h.request({ method: 'GET', url: `/v1/checks/${checkId}`, token: tok.KEN })).json();
     expect(own.states.map((s: { state: string }) => s.state)).toEqual(['KEN']);
+    // Issue 9 (4): a delegate's summary counts its own state only, never the other targeted states.
+    expect(own.summary).toEqual({ states: 1, reached: 1, reachedInTime: 0, reachRate: 1, medianSeconds: 5700, p90Seconds: 5700 });
+    const fraOwn = (await h.request({ method: 'GET', url: `/v1/checks/${checkId}`, token: tok.FRA })).json();
+    expect(fraOwn.states.map((s: { state: string }) => s.state)).toEqual(['FRA']);
+    expect(fraOwn.summary).toEqual({ states: 1, reached: 1, reachedInTime: 1, reachRate: 1, medianSeconds: 300, p90Seconds: 300 });
+    const braOwn = (await h.request({ method: 'GET', url: `/v1/checks/${checkId}`, token: tok.BRA })).json();
+    expect(braOwn.summary).toEqual({ states: 1, reached: 0, reachedInTime: 0, reachRate: 0, medianSeconds: null, p90Seconds: null });
+    expect((await h.request({ method: 'GET', url: `/v1/checks/${checkId}`, token: tok.aud })).json().summary).toMatchObject({ states: 3, reached: 2 });
     expect((await h.request({ method: 'GET', url: `/v1/checks/${checkId}`, token: tok.obs })).statusCode).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 /** SSRF address classification and URL checks (no network: the resolver is injected). */
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, classifyAddress, embeddedIpv4, type ResolvedAddress } from '../../src/notifications/ssrf.ts';
+import { checkWebhookUrl, classifyAddress, type ResolvedAddress } from '../../src/notifications/ssrf.ts';
 
 describe('classifyAddress', () => {
   const cases: [string, ReturnType<typeof classifyAddress>][] = [
@@ -33,16 +33,32 @@ describe('classifyAddress', () => {
     ['ff02::1', 'multicast'],
     ['fec0::1', 'reserved'],
     ['2001:db8::1', 'reserved'],
-    // IPv6 forms that carry an IPv4 address are judged by it
+    // IPv4-mapped addresses are judged by the IPv4 address they carry
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:10.1.2.3', 'private'],
     ['::ffff:a9fe:a9fe', 'link-local'],
     ['::ffff:0.0.0.0', 'unspecified'],
-    ['::127.0.0.1', 'loopback'],
-    ['64:ff9b::a00:1', 'private'],
-    ['2002:7f00:1::', 'loopback'],
-    ['2002:c0a8:101::1', 'private'],
+    // other forms that carry or translate to an IPv4 address are refused outright (issue 9)
+    ['::ffff:0:127.0.0.1', 'ipv4-translation'],
+    ['::ffff:0:808:808', 'ipv4-translation'],
+    ['64:ff9b:1::7f00:1', 'ipv4-translation'],
+    ['64:ff9b::a00:1', 'ipv4-translation'],
+    ['64:ff9b::808:808', 'ipv4-translation'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'ipv4-translation'],
+    ['2002:7f00:1::', 'ipv4-translation'],
+    ['2002:c0a8:101::1', 'ipv4-translation'],
+    ['2002:808:808::1', 'ipv4-translation'],
+    ['::127.0.0.1', 'reserved'],
+    ['::8.8.8.8', 'reserved'],
+    // other special-purpose and unallocated ranges
+    ['192.88.99.1', 'reserved'],
+    ['192.52.193.1', 'reserved'],
+    ['100::1', 'reserved'],
+    ['2001:2::1', 'reserved'],
+    ['3fff::1', 'reserved'],
+    ['4000::1', 'reserved'],
+    ['5f00::1', 'reserved'],
     // public unicast
     ['8.8.8.8', null],
     ['93.184.215.14', null],
@@ -55,24 +71,13 @@ describe('classifyAddress', () => {
     ['2001:4860:4860::8888', null],
     ['2a00:1450:4007:80e::200e', null],
     ['::ffff:8.8.8.8', null],
-    ['64:ff9b::808:808', null],
-    ['2002:808:808::1', null],
+    ['2620:fe::fe', null],
     // not an address at all
     ['example.org', 'reserved'],
   ];
   for (const [address, expected] of cases) {
     it(`${address} -> ${expected ?? 'public'}`, () => expect(classifyAddress(address)).toBe(expected));
   }
-
-  it('extracts the IPv4 address of mapped, compatible, NAT64 and 6to4 forms only', () => {
-    expect(embeddedIpv4('::ffff:192.0.2.1')).toBe('192.0.2.1');
-    expect(embeddedIpv4('::ffff:c000:201')).toBe('192.0.2.1');
-    expect(embeddedIpv4('64:ff9b::c000:201')).toBe('192.0.2.1');
-    expect(embeddedIpv4('2002:c000:201::')).toBe('192.0.2.1');
-    expect(embeddedIpv4('2001:db8::c000:201')).toBeNull();
-    expect(embeddedIpv4('::1')).toBeNull();
-    expect(embeddedIpv4('::')).toBeNull();
-  });
 });
 
 describe('checkWebhookUrl', () => {
@@ -128,6 +133,10 @@ describe('checkWebhookUrl', () => {
       ['https://169.254.169.254/latest/meta-data', 'link-local'],
       ['https://0.0.0.0/', 'unspecified'],
       ['https://100.64.1.1/', 'cgnat'],
+      // issue 9: IPv6 forms that lead to 127.0.0.1 through a translator
+      ['https://[::ffff:0:127.0.0.1]/', 'ipv4-translation'],
+      ['https://[64:ff9b:1::7f00:1]/', 'ipv4-translation'],
+      ['https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'ipv4-translation'],
     ] as const) {
       expect(await checkWebhookUrl(url, strict), url).toEqual({ ok: false, reason: 'address', addressClass: cls });
     }
