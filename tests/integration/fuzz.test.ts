@@ -7,8 +7,8 @@
  * checkpoint) so that ids in paths exist.
  *
  * Asserted for every case: no 5xx; a 4xx is problem+json with a `type`; a
- * refused (4xx) request leaves the row count of every table (the ledger
- * included) unchanged.
+ * refused (4xx) request leaves every table (the ledger included) unchanged:
+ * same row count and same content digest.
  *
  *   FUZZ_RUNS  generated cases per operation (default 40)
  *   FUZZ_SEED  fast-check seed (default fixed; printed, so failures reproduce)
@@ -307,7 +307,24 @@ function caseArb(op: Operation): fc.Arbitrary<Case> {
     { arbitrary: fc.constant({ none: true }), weight: op.body ? 1 : 8 },
   );
 
-  return fc.record({ path: pathArb, query: queryArb, extraQuery: extraQueryArb, headers: headerArb, auth: authArb(), body: bodyArb }).map((g) => {
+  const extraHeaderArb = fc.option(
+    fc.constantFrom<[string, string]>(
+      ['accept', 'application/xml'],
+      ['accept', 'text/html;q=0, */*;q=0'],
+      ['content-encoding', 'gzip'],
+      ['accept-encoding', 'gzip;q=2, identity;q=0'],
+      ['x-http-method-override', 'DELETE'],
+      ['x-forwarded-for', '127.0.0.1, ::1, 999.1.1.1'],
+      ['x-request-id', '\u00e9'.repeat(3)],
+      ['accept-version', '99'],
+      ['origin', 'null'],
+      ['if-none-match', '*'],
+      ['range', 'bytes=0-0'],
+      ['expect', '100-continue'],
+    ),
+    { freq: 4, nil: undefined },
+  );
+  return fc.record({ path: pathArb, query: queryArb, extraQuery: extraQueryArb, headers: headerArb, auth: authArb(), body: bodyArb, extraHeader: extraHeaderArb }).map((g) => {
     let url = op.path;
     pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, g.path[i]!)));
     const qs = queryParams.flatMap((p, i) => (g.query[i] === undefined ? [] : [`${p.name}=${g.query[i]}`]));
@@ -318,6 +335,7 @@ function caseArb(op: Operation): fc.Arbitrary<Case> {
       if (g.headers[i] !== undefined) headers[p.name] = headerSafe(g.headers[i]!);
     });
     if (g.auth.header !== undefined) headers.authorization = g.auth.header;
+    if (g.extraHeader) headers[g.extraHeader[0]] = g.extraHeader[1];
     let payload: string | undefined;
     const b = g.body as { json?: unknown; raw?: string; none?: true; contentType?: string };
     if (!b.none) {
@@ -331,8 +349,8 @@ function caseArb(op: Operation): fc.Arbitrary<Case> {
 // ---------------------------------------------------------------------------
 // Running and checking one case
 
-async function counts(): Promise<Record<string, number>> {
-  const [row] = await h.sql<Record<string, number>>(countSql);
+async function counts(): Promise<Record<string, string>> {
+  const [row] = await h.sql<Record<string, string>>(countSql);
   return row!;
 }
 
@@ -351,7 +369,7 @@ function causeOf(requestId: string | undefined): string {
   return 'no error logged';
 }
 
-let last: Record<string, number> | undefined;
+let last: Record<string, string> | undefined;
 
 async function runCase(c: Case): Promise<number> {
   const before = last ?? (await counts());
@@ -382,7 +400,10 @@ async function runCase(c: Case): Promise<number> {
     if (!String(res.headers['content-type'] ?? '').startsWith('application/problem+json') || typeof type !== 'string') {
       failures.push({ op: c.op, kind: 'not-problem-json', status: res.statusCode, cause: `content-type ${String(res.headers['content-type'])}`, case: shown });
     }
-    const changed = tables.filter((t) => before[t] !== after[t]).map((t) => `${t} ${before[t]}→${after[t]}`);
+    const rows = (v: string | undefined) => v?.split(':')[0];
+    const changed = tables
+      .filter((t) => before[t] !== after[t])
+      .map((t) => (rows(before[t]) === rows(after[t]) ? `${t} rows updated` : `${t} rows ${rows(before[t])}→${rows(after[t])}`));
     if (changed.length) failures.push({ op: c.op, kind: 'partial-write', status: res.statusCode, cause: changed.join(', '), case: shown });
   }
   return res.statusCode;
@@ -396,14 +417,19 @@ const rank = (op: Operation) =>
 const ordered = [...operations].sort((a, b) => rank(a) - rank(b));
 
 beforeAll(async () => {
-  h = await startHarness({ env: { LOG_LEVEL: 'warn', NOTIFY_POLL_MS: '0', WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+  // No background writers during the run: no outbox worker, and no checkpoint comes due (the ticker would sign one).
+  h = await startHarness({
+    env: { LOG_LEVEL: 'warn', NOTIFY_POLL_MS: '0', WEBHOOKS_ALLOW_PRIVATE: 'true', LEDGER_CHECKPOINT_SECONDS: String(7 * 86_400), LEDGER_CHECKPOINT_ENTRIES: '10000000' },
+  });
   tables = (
     await h.sql<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where c.relkind in ('r', 'p') and n.nspname = current_schema() order by 1`,
     )
   ).map((r) => r.name);
-  countSql = `select ${tables.map((t) => `(select count(*)::int from "${t}") as "${t}"`).join(', ')}`;
+  // Per table: its row count and a digest of its rows' content, so that an
+  // update left behind by a refused request is caught as well as an insert.
+  countSql = `select ${tables.map((t) => `(select count(*) || ':' || coalesce(sum(hashtext(x::text)), 0) from "${t}" x) as "${t}"`).join(', ')}`;
   buildTokens();
   await buildFixtures();
   console.info(`[fuzz] ${backend}: seed ${SEED} (FUZZ_SEED), ${RUNS} generated cases per operation (FUZZ_RUNS), ${operations.length} operations, ${tables.length} tables watched`);
@@ -459,6 +485,20 @@ describe(`fuzzing every operation of openapi.yaml (${backend})`, () => {
       }
     }
     expect(failures.slice(start).map((f) => `${f.kind} ${f.status} ${f.case.method} ${f.case.url} ${f.case.label} ${f.cause}`)).toEqual([]);
+  }, 120_000);
+
+  it('methods the spec does not declare on a path get a problem+json 4xx, never a 5xx', async () => {
+    const start = failures.length;
+    const paths = [...new Set(operations.map((o) => o.path))];
+    for (const p of paths) {
+      const declared = new Set(operations.filter((o) => o.path === p).map((o) => o.method as string));
+      const url = p.replace('{code}', 'FRA').replace('{counterpart}', 'KEN').replace('{id}', fx.requests[0]!).replace('{size}', '1').replace('{index}', '0');
+      for (const method of ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'SEARCH'].filter((m) => !declared.has(m))) {
+        const token = method.length % 2 ? tokens['delegate-FRA'] : tokens.secretariat;
+        await runCase({ op: `${method} ${p}`, method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{}', label: 'undeclared method' });
+      }
+    }
+    expect(failures.slice(start).map((f) => `${f.kind} ${f.status} ${f.case.method} ${f.case.url} ${f.cause}`)).toEqual([]);
   }, 120_000);
 
   for (const op of ordered) {
