@@ -28,7 +28,7 @@ import { statesRoutes } from './states/routes.ts';
 export interface AppOptions {
   config: Pick<
     Config,
-    'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'BODY_LIMIT_BYTES' | 'JWT_PUBLIC_KEY' | 'JWT_ALGORITHM' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'TRUST_PROXY'
+    'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'BODY_LIMIT_BYTES' | 'JWT_PUBLIC_KEY' | 'JWT_ALGORITHM' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_MAX_TTL_SECONDS' | 'TRUST_PROXY'
   >;
   jwtSecret: string | undefined;
   services: Services;
@@ -104,6 +104,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
     jwtAlgorithm: config.JWT_ALGORITHM,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    maxTtlSeconds: config.JWT_MAX_TTL_SECONDS,
   });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

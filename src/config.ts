@@ -54,6 +54,8 @@ export const configSchema = z
     JWT_ALGORITHM: z.enum(['EdDSA', 'ES256', 'RS256']).default('EdDSA'),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
+    /** Longest accepted token lifetime (exp - iat, or exp - now without iat), in seconds. */
+    JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(31 * 86_400).default(43_200),
     /** base64 32-byte Ed25519 seed that signs ledger checkpoints; generated in development. */
     LEDGER_SIGNING_KEY: base64Key.optional(),
     /** The log's identity: first line of every checkpoint and name of its signing key (C2SP signed-note). */

@@ -8,6 +8,7 @@ import { createRotationService } from './keys/rotation.ts';
 import { createKeysService } from './keys/service.ts';
 import { createLedgerService, ledgerSettings } from './ledger/service.ts';
 import { configSchema, type Config } from './config.ts';
+import { createCursorCodec } from './http/cursor.ts';
 import { createIdempotencyService } from './idempotency/service.ts';
 import { createRequestsService } from './requests/service.ts';
 import { createChecksService } from './checks/service.ts';
@@ -24,10 +25,11 @@ export function createServices({
   logger = createLogger('silent'),
 }: { db: Db; keyring: Keyring; clock: Clock; config?: Config; logger?: Logger }) {
   const keys = createKeysService({ keyring, clock });
+  const cursors = createCursorCodec(indexKey(keyring, 'http.cursor'));
   const ledger = createLedgerService({ clock, commitmentKey: indexKey(keyring, 'ledger.commitment'), ...ledgerSettings(keyring, config) });
   const states = createStatesService({ db, clock, keys, ledger });
   const disclosure = createDisclosureService({ db, clock, ledger, states });
-  const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email'), staleAfterDays: config.STALE_AFTER_DAYS });
+  const contacts = createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey: indexKey(keyring, 'bidx:contacts.email'), cursors, staleAfterDays: config.STALE_AFTER_DAYS });
   const rotation = createRotationService({ db, keyring, keys, ledger });
   rotation.register(contacts.reencrypt);
   const notifications = createNotificationsService({ db, clock, keys, ledger, states, config, logger, resolveEmail: (id, state) => contacts.emailOf(id, state) });
@@ -45,6 +47,7 @@ export function createServices({
     contactsInDomain: contacts.idsInDomain,
     ackSla: config.SLA_ACK_MINUTES,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    cursors,
   });
   rotation.register(requests.reencrypt);
   const checks = createChecksService({ db, clock, ledger, notifier: notifications, contactsInDomain: contacts.idsInDomain, publicBaseUrl: config.PUBLIC_BASE_URL });

@@ -12,9 +12,13 @@ export interface Actor {
   readonly state: string | null;
 }
 
+/** Control characters (NUL included) and lone surrogates: a subject is stored and logged as text, so neither may reach it. */
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+const printable = (s: string) => !CONTROL.test(s);
+
 export const claimsSchema = z
   .object({
-    sub: z.string().min(1).max(256),
+    sub: z.string().min(1).max(256).refine(printable, 'must not contain control characters'),
     role: z.enum(ROLES),
     state: z.string().optional(),
     exp: z.number(),

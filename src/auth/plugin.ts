@@ -33,6 +33,27 @@ export interface AuthOptions {
   jwtAlgorithm: 'EdDSA' | 'ES256' | 'RS256';
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** Longest accepted token lifetime: exp - iat (exp - now without iat). */
+  maxTtlSeconds: number;
+}
+
+/** How far ahead of our clock an `iat` may be (clock skew between the identity provider and us). */
+export const IAT_LEEWAY_SECONDS = 60;
+
+/**
+ * Why a verified token's lifetime is not acceptable, or null. A token valid
+ * for longer than `maxTtl` (or issued in the future) could not be revoked in
+ * practice, so it is refused like a bad signature.
+ */
+export function lifetimeProblem(claims: { exp: number; iat?: unknown }, nowSeconds: number, maxTtl: number): string | null {
+  if (!Number.isFinite(claims.exp)) return 'exp is not a number';
+  if (claims.iat !== undefined) {
+    if (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return 'iat is not a number';
+    if (claims.iat > nowSeconds + IAT_LEEWAY_SECONDS) return 'token is issued in the future';
+  }
+  const from = typeof claims.iat === 'number' ? claims.iat : nowSeconds;
+  if (claims.exp - from > maxTtl) return `token lifetime exceeds ${maxTtl} s`;
+  return null;
 }
 
 export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, opts) => {
@@ -71,7 +92,13 @@ export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, opts) => 
     }
     if (hit) verified.delete(header);
     try {
-      const claims = await request.jwtVerify<{ exp: number }>();
+      const claims = await request.jwtVerify<{ exp: number; iat?: unknown }>();
+      const now = Date.now();
+      const tooLong = lifetimeProblem(claims, now / 1000, opts.maxTtlSeconds);
+      if (tooLong) {
+        request.authFailure = tooLong;
+        return;
+      }
       const actor = actorFromClaims(claims);
       if (!actor) {
         request.authFailure = 'token claims are not valid';
@@ -79,7 +106,8 @@ export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, opts) => 
       }
       request.actor = actor;
       if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(header, { actor, expiresAt: claims.exp * 1000 });
+      // Never cached beyond the longest lifetime we accept, whatever the token says.
+      verified.set(header, { actor, expiresAt: Math.min(claims.exp * 1000, now + opts.maxTtlSeconds * 1000) });
     } catch {
       request.authFailure = 'token is not valid';
     }

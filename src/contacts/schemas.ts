@@ -10,10 +10,22 @@ const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+const ISO_639_1 = /^[a-z]{2}$/;
+/** Known ISO 639-1 code? Never throws: Intl.DisplayNames.of throws on anything that is not a BCP 47 tag. */
+function isKnownLanguage(code: string): boolean {
+  if (!ISO_639_1.test(code)) return false;
+  try {
+    return languageNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+// zod runs every check even after one failed, so the second one must be safe on any string.
 export const languageCode = z
   .string()
-  .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code (two lower-case letters)')
-  .refine((c) => languageNames.of(c) !== undefined, 'is not an ISO 639-1 language code');
+  .regex(ISO_639_1, 'must be an ISO 639-1 code (two lower-case letters)')
+  .refine((c) => !ISO_639_1.test(c) || isKnownLanguage(c), 'is not an ISO 639-1 language code');
 
 const ED25519_B64 = /^[A-Za-z0-9+/]{43}=$/;
 const publicKey = z

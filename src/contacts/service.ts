@@ -4,11 +4,13 @@
  * row. Who may read a contact is decided in exactly one place: canSee().
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
+import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
@@ -94,11 +96,12 @@ interface Deps {
   states: StatesService;
   disclosure: DisclosureService;
   emailIndexKey: Uint8Array;
+  cursors: CursorCodec;
   /** Contacts not re-confirmed by their state for this long are stale. */
   staleAfterDays: number;
 }
 
-export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey, staleAfterDays }: Deps) {
+export function createContactsService({ db, clock, keys, ledger, states, disclosure, emailIndexKey, cursors, staleAfterDays }: Deps) {
   const staleAfterMs = staleAfterDays * 86_400_000;
   const loc = (column: string, rowId: string) => ({ table: 'contacts', column, rowId });
   const emailIndex = (email: string) => blindIndex(emailIndexKey, normalizeEmail(email));
@@ -240,7 +243,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     // says anything about contacts the caller may not see.
     const access = await disclosure.accessFor(db, actor);
     const visible: ContactRowWithKey[] = [];
-    let after = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    let after = opts.cursor ? cursors.decode(`contacts.list:${state}`, opts.cursor, contactCursor) : undefined;
     const batch = opts.limit + 1;
     for (;;) {
       const rows = await queries.listByState(db, {
@@ -259,7 +262,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     const last = page.at(-1);
     return {
       items: page.map((r) => view(r, openFields(r), seesNote(actor, r), rowKey(r))),
-      nextCursor: visible.length > opts.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+      nextCursor: visible.length > opts.limit && last ? cursors.encode(`contacts.list:${state}`, [new Date(last.created_at).toISOString(), last.id]) : null,
     };
   }
 
@@ -328,7 +331,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     if (actor?.role === 'secretariat') scope = 'all';
     else if (actor?.role === 'delegate') scope = [actor.state!, ...(await disclosure.ownersVisibleTo(db, actor, access))];
     const visible: ContactRowWithKey[] = [];
-    let after = opts.cursor ? decodeDirectoryCursor(opts.cursor) : undefined;
+    let after = opts.cursor ? cursors.decode('directory', opts.cursor, directoryCursor) : undefined;
     const batch = opts.limit + 1;
     for (;;) {
       const rows = await queries.listDirectory(db, { states: scope, includePublic: true, after, limit: batch });
@@ -348,7 +351,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     }
     return {
       states: [...byState.values()],
-      nextCursor: visible.length > opts.limit && last ? encodeDirectoryCursor(last.state_code, new Date(last.created_at), last.id) : null,
+      nextCursor: visible.length > opts.limit && last ? cursors.encode('directory', [last.state_code, new Date(last.created_at).toISOString(), last.id]) : null,
     };
   }
 
@@ -446,28 +449,7 @@ export interface DirectoryState {
   domains: Partial<Record<Domain, ContactView[]>>;
 }
 
-function encodeDirectoryCursor(state: string, createdAt: Date, id: string): string {
-  return Buffer.from(`${state}|${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeDirectoryCursor(cursor: string): { state: string; createdAt: Date; id: string } {
-  const [state, at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!state || !/^[A-Z]{3}$/.test(state) || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new Problem('bad-request', 'cursor is not valid');
-  }
-  return { state, createdAt, id };
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) throw new Problem('bad-request', 'cursor is not valid');
-  return { createdAt, id };
-}
+const contactCursor = z.tuple([cursorTime, z.uuid()]).transform(([createdAt, id]) => ({ createdAt, id }));
+const directoryCursor = z.tuple([z.string().regex(/^[A-Z]{3}$/), cursorTime, z.uuid()]).transform(([state, createdAt, id]) => ({ state, createdAt, id }));
 
 export type ContactsService = ReturnType<typeof createContactsService>;

@@ -13,11 +13,13 @@
  * metadata only, unless both parties consented to disclose the exchange to it.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { isDelegateOf, type Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import type { RequestsTable } from '../db/schema.ts';
+import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -103,12 +105,14 @@ interface Deps {
   contactsInDomain: (q: Queryable, state: string, domain: Domain) => Promise<string[]>;
   ackSla: AckSla;
   publicBaseUrl: string;
+  cursors: CursorCodec;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const SEALED = ['subject', 'incident_summary', 'ask'] as const;
+const listCursor = z.tuple([cursorTime, z.uuid()]);
 
-export function createRequestsService({ db, clock, keys, ledger, states, idempotency, notifier, contactsInDomain, ackSla, publicBaseUrl }: Deps) {
+export function createRequestsService({ db, clock, keys, ledger, states, idempotency, notifier, contactsInDomain, ackSla, publicBaseUrl, cursors }: Deps) {
   const loc = (table: string, column: string, rowId: string) => ({ table, column, rowId });
   const link = (id: string) => `${publicBaseUrl.replace(/\/$/, '')}/v1/requests/${id}`;
   const ackDeadline = (row: Pick<RequestRow, 'created_at' | 'urgency'>, level = 0) =>
@@ -491,9 +495,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     }
     if (opts.status) query = query.where('status', '=', opts.status);
     if (opts.cursor) {
-      const [at, cid] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
-      const after = new Date(at ?? '');
-      if (!cid || Number.isNaN(after.getTime()) || !/^[0-9a-f-]{36}$/.test(cid)) throw new Problem('bad-request', 'cursor is not valid');
+      const [after, cid] = cursors.decode('requests.list', opts.cursor, listCursor);
       query = query.where((eb) => eb.or([eb('created_at', '<', after), eb.and([eb('created_at', '=', after), eb('id', '<', cid)])]));
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).execute();
@@ -515,7 +517,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       });
     }
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > opts.limit && last ? Buffer.from(`${iso(last.created_at)}|${last.id}`).toString('base64url') : null };
+    return { items, nextCursor: rows.length > opts.limit && last ? cursors.encode('requests.list', [iso(last.created_at)!, last.id]) : null };
   }
 
   /** Key rotation: re-seals a state's requests and responses under `to`. */
