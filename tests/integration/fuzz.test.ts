@@ -49,7 +49,7 @@ interface Case {
 }
 interface Failure {
   op: string;
-  kind: '5xx' | 'partial-write' | 'not-problem-json';
+  kind: '5xx' | 'partial-write' | 'not-problem-json' | 'prototype-pollution';
   status: number;
   cause: string;
   case: Case;
@@ -370,6 +370,7 @@ function causeOf(requestId: string | undefined): string {
 }
 
 let last: Record<string, string> | undefined;
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 async function runCase(c: Case): Promise<number> {
   const before = last ?? (await counts());
@@ -382,6 +383,12 @@ async function runCase(c: Case): Promise<number> {
   stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
   perOp.set(c.op, stats);
   const shown = { ...c, ...(c.payload && c.payload.length > 300 ? { payload: `${c.payload.slice(0, 300)}… (${c.payload.length} chars)` } : {}) };
+  // The service runs in this process: a `__proto__` key that reached an unsafe merge would show here.
+  const polluted = Object.getOwnPropertyNames(Object.prototype).filter((k) => !PROTOTYPE_KEYS.has(k));
+  if (polluted.length) {
+    failures.push({ op: c.op, kind: 'prototype-pollution', status: res.statusCode, cause: `Object.prototype gained ${polluted.join(', ')}`, case: shown });
+    for (const k of polluted) delete (Object.prototype as Record<string, unknown>)[k];
+  }
   if (res.statusCode >= 500) {
     let requestId: string | undefined;
     try {
@@ -441,14 +448,15 @@ afterAll(async () => {
   const fivexx = failures.filter((f) => f.kind === '5xx').length;
   const partial = failures.filter((f) => f.kind === 'partial-write').length;
   const notProblem = failures.filter((f) => f.kind === 'not-problem-json').length;
+  const pollution = failures.filter((f) => f.kind === 'prototype-pollution').length;
   console.info(
     [
-      `[fuzz] ${backend}: seed ${SEED}: ${totalCases} cases, ${fivexx} 5xx, ${partial} partial writes, ${notProblem} 4xx without problem+json`,
+      `[fuzz] ${backend}: seed ${SEED}: ${totalCases} cases, ${fivexx} 5xx, ${partial} partial writes, ${notProblem} 4xx without problem+json, ${pollution} prototype pollutions`,
       ...[...by.entries()].sort().map(([k, n]) => `  ${n} × ${k}`),
     ].join('\n'),
   );
   if (process.env.FUZZ_REPORT) {
-    writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ backend, seed: SEED, runs: RUNS, totalCases, fivexx, partial, notProblem, perOp: Object.fromEntries(perOp), failures }, null, 2));
+    writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ backend, seed: SEED, runs: RUNS, totalCases, fivexx, partial, notProblem, pollution, perOp: Object.fromEntries(perOp), failures }, null, 2));
   }
   await h?.close();
 });
