@@ -19,7 +19,7 @@ import { requestsRoutes } from './requests/routes.ts';
 import { checksRoutes } from './checks/routes.ts';
 import { reportsRoutes } from './reports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
-import { problemHandlers } from './http/errors.ts';
+import { frameworkErrors, problemHandlers } from './http/errors.ts';
 import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
@@ -51,6 +51,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
     trustProxy: config.TRUST_PROXY,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    frameworkErrors,
   });
   const app = base.withTypeProvider<ZodTypeProvider>();
 

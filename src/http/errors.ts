@@ -2,7 +2,7 @@
  * Maps every error to an RFC 9457 problem+json response. Internals of 5xx
  * errors go to the log (redacted), never to the client.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/index.ts';
 import { Problem, problemBody, problemTypes, type ProblemType } from './problem.ts';
@@ -19,6 +19,7 @@ const BY_STATUS: Record<number, ProblemType> = {
   409: 'conflict',
   412: 'precondition-failed',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   429: 'rate-limited',
   503: 'unavailable',
@@ -80,6 +81,19 @@ export function problemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/problem+json').send(problemBody('not-found', 'no such route', request.id));
   });
+}
+
+/**
+ * Errors the router raises before any route or error handler runs (a path that
+ * is not valid percent-encoding, a path parameter longer than maxParamLength).
+ * Passed as Fastify's `frameworkErrors` option so they are problem+json too;
+ * the offending path is not echoed back.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const type: ProblemType = tooLong ? 'uri-too-long' : 'bad-request';
+  const detail = tooLong ? 'a path parameter is longer than allowed' : 'the URL path is not valid percent-encoded UTF-8';
+  void reply.code(problemTypes[type].status).type('application/problem+json').header('x-request-id', request.id).send(problemBody(type, detail, request.id));
 }
 
 const problemBodyStatus = (type: ProblemType) => problemTypes[type].status;

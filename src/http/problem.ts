@@ -17,6 +17,7 @@ export const problemTypes = {
   'invalid-transition': { status: 409, title: 'This transition is not allowed in the current state' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
+  'uri-too-long': { status: 414, title: 'A path segment is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'idempotency-result-unavailable': { status: 409, title: 'The stored result of this idempotency key can no longer be read' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key already used with a different request' },
