@@ -38,8 +38,9 @@ export async function startService(config: Config, logger: Logger, opts: { clock
       : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') }));
   const migrations = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-  const services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
-  const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
+  const clock = opts.clock ?? systemClock;
+  const services = createServices({ db: database.db, keyring, clock, config, logger });
+  const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger, clock, poolStats: database.poolStats });
   // The outbox worker (every NOTIFY_POLL_MS; not started when it is 0).
   services.notifications.start();
   // Request deadlines (expiry, escalation) and idempotency-key expiry, every SLA_SWEEP_MS.

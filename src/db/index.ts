@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
+  /** The pg pool's connection counts (for /metrics); absent with PGlite. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 export type DatabaseOptions =
@@ -29,7 +31,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   if (opts.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, kind: 'postgres', close: () => db.destroy(), poolStats };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const pglite = await PGlite.create(opts.dataDir);
