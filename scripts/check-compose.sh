@@ -17,7 +17,7 @@ else
   exit 0
 fi
 
-names=(db_password database_url poc_master_key poc_index_key jwt_secret ledger_signing_key export_signing_key)
+names=(db_password app_db_password owner_database_url database_url poc_master_key poc_index_key jwt_secret ledger_signing_key export_signing_key metrics_token)
 have_all() { # $1 = dir
   local n
   for n in "${names[@]}"; do [[ -f "$1/$n.txt" ]] || return 1; done

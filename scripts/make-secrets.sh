@@ -12,7 +12,7 @@ set -euo pipefail
 umask 077
 
 target="${1:-./secrets}"
-names=(db_password database_url poc_master_key poc_index_key jwt_secret ledger_signing_key export_signing_key)
+names=(db_password app_db_password owner_database_url database_url poc_master_key poc_index_key jwt_secret ledger_signing_key export_signing_key metrics_token)
 
 # Refuse before writing anything if any target file already exists.
 existing=()
@@ -52,13 +52,18 @@ mkdir -p "$target"
 chmod 0700 "$target"
 
 db_password="$(rand_hex 24)"
+app_db_password="$(rand_hex 24)"
 write_secret db_password "$db_password"
-write_secret database_url "postgres://poc:${db_password}@db:5432/poc"
+write_secret app_db_password "$app_db_password"
+# The owner (migrations and grants) and the application's least-privilege role.
+write_secret owner_database_url "postgres://poc:${db_password}@db:5432/poc"
+write_secret database_url "postgres://poc_app:${app_db_password}@db:5432/poc"
 write_secret poc_master_key "$(rand_b64 32)"
 write_secret poc_index_key "$(rand_b64 32)"
 write_secret ledger_signing_key "$(rand_b64 32)"
 write_secret export_signing_key "$(rand_b64 32)"
 write_secret jwt_secret "$(rand_b64 48)"
+write_secret metrics_token "$(rand_hex 32)"
 
 if [[ -n "${SECRETS_OWNER:-}" ]]; then
   chown "$SECRETS_OWNER" "$target"

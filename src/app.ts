@@ -4,6 +4,7 @@
  * tests and the benchmark build the same app as production.
  */
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
@@ -11,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { authPlugin } from './auth/plugin.ts';
+import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { contactsRoutes } from './contacts/routes.ts';
 import { disclosureRoutes } from './disclosure/routes.ts';
@@ -22,6 +24,8 @@ import { healthRoutes } from './health/routes.ts';
 import { frameworkErrors, problemHandlers } from './http/errors.ts';
 import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
+import { metricsPlugin } from './metrics/routes.ts';
+import { createMetricsService, type PoolStats } from './metrics/service.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
 import type { Services } from './services.ts';
 import { statesRoutes } from './states/routes.ts';
@@ -30,12 +34,43 @@ import { governanceRoutes } from './governance/routes.ts';
 export interface AppOptions {
   config: Pick<
     Config,
-    'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'BODY_LIMIT_BYTES' | 'JWT_PUBLIC_KEY' | 'JWT_ALGORITHM' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_MAX_TTL_SECONDS' | 'TRUST_PROXY'
+    | 'RATE_LIMIT_MAX'
+    | 'RATE_LIMIT_WINDOW_MS'
+    | 'BODY_LIMIT_BYTES'
+    | 'JWT_PUBLIC_KEY'
+    | 'JWT_ALGORITHM'
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'JWT_MAX_TTL_SECONDS'
+    | 'TRUST_PROXY'
+    | 'METRICS_TOKEN'
+    | 'CORS_ORIGINS'
   >;
   jwtSecret: string | undefined;
   services: Services;
   logger: Logger;
+  /** The database pool's counters for /metrics (PostgreSQL only). */
+  poolStats?: (() => PoolStats) | undefined;
+  /** The clock ages in /metrics are measured with (the services' clock). */
+  clock?: Clock | undefined;
 }
+
+/** A client's X-Request-Id is kept when it is a plain token; anything else gets a fresh id. */
+export const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Scalar's docs page without its cloud features: no "Ask AI" agent, no
+ * "Generate MCP", no developer tools ("Share", "Deploy"), no telemetry, no
+ * fonts from Scalar's CDN. This is a confidential tool.
+ */
+export const DOCS_CONFIGURATION = {
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: 'never',
+  telemetry: false,
+  withDefaultFonts: false,
+  hideDarkModeToggle: false,
+} as const;
 
 export const OPENAPI_INFO = {
   title: 'Points-of-Contact Directory API',
@@ -44,12 +79,15 @@ export const OPENAPI_INFO = {
     'The secure intergovernmental Points-of-Contact directory for ICT security incidents. Contact data is confidential by default and encrypted field by field; every state change is written to an append-only, verifiable ledger. Errors are RFC 9457 problem details.',
 };
 
-export async function buildApp({ config, jwtSecret, services, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, jwtSecret, services, logger, poolStats, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
   const base = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
-    genReqId: () => randomUUID(),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     requestIdHeader: false,
     frameworkErrors,
   });
@@ -64,6 +102,22 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
   });
 
   securityHeaders(base);
+
+  // Off unless CORS_ORIGINS lists origins. Registered before authentication and
+  // rate limiting, so a preflight (OPTIONS) is answered without a token.
+  if (config.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: config.CORS_ORIGINS,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'etag', 'location', 'retry-after'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+
+  const metrics = createMetricsService({ db: services.db, clock, ledger: services.ledger, pool: poolStats });
+  await app.register(metricsPlugin, { metrics, token: config.METRICS_TOKEN });
 
   await app.register(swagger, {
     openapi: {
@@ -120,7 +174,7 @@ export async function buildApp({ config, jwtSecret, services, logger }: AppOptio
     docs.addHook('onSend', async (_req, reply) => {
       reply.header('content-security-policy', DOCS_CSP);
     });
-    await docs.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: OPENAPI_INFO.title } });
+    await docs.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', title: OPENAPI_INFO.title, ...DOCS_CONFIGURATION } });
   });
 
   const { db } = services;

@@ -17,6 +17,7 @@ const SECRET_VARS = [
   'LEDGER_SIGNING_KEY',
   'EXPORT_SIGNING_KEY',
   'SMTP_URL',
+  'METRICS_TOKEN',
 ] as const;
 
 const base64Key = z
@@ -83,6 +84,29 @@ export const configSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     TRUST_PROXY: boolish,
+    /** Bearer token a Prometheus scraper sends to GET /metrics; without it there is no /metrics. */
+    METRICS_TOKEN: optionalString.refine((s) => s === undefined || (s.length >= 32 && /^[\x21-\x7e]+$/.test(s)), {
+      message: 'must be at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`)',
+    }),
+    /** Origins allowed to call the API from a browser (comma-separated, exact, e.g. https://portal.example.org); empty: CORS off. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((s, ctx) => {
+        const origins = s.split(',').map((o) => o.trim()).filter(Boolean);
+        for (const o of origins) {
+          let url: URL | undefined;
+          try {
+            url = new URL(o);
+          } catch {
+            url = undefined;
+          }
+          if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== o) {
+            ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port], no path or trailing slash)` });
+          }
+        }
+        return origins;
+      }),
     /** Base URL of this service as its users reach it; links in notifications point here. */
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
     /** Acknowledgement deadlines per urgency, in minutes (JSON); overdue requests escalate to the next point of contact. */

@@ -51,6 +51,7 @@ export async function startService(config: Config, logger: Logger, opts: { clock
           onLockLost: (err) => logger.error({ err }, 'lost the lock on the embedded database directory'),
         }));
   const where = config.DATABASE_URL && database.kind === 'postgres' ? describeDatabaseUrl(config.DATABASE_URL) : database.kind;
+  const clock = opts.clock ?? systemClock;
   let services: Services;
   try {
     await waitForDatabase(database.db, {
@@ -60,14 +61,14 @@ export async function startService(config: Config, logger: Logger, opts: { clock
     });
     const migrations = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied: migrations.results?.map((r) => r.migrationName) ?? [] }, 'database ready');
-    services = createServices({ db: database.db, keyring, clock: opts.clock ?? systemClock, config, logger });
+    services = createServices({ db: database.db, keyring, clock, config, logger });
     // A wrong master key is refused here, once, rather than as a 500 on every contact read.
     await services.keys.verifyMasterKeys(database.db);
   } catch (err) {
     if (!opts.database) await database.close().catch(() => {});
     throw err;
   }
-  const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger });
+  const app = await buildApp({ config, jwtSecret: keyring.jwtSecret, services, logger, clock, poolStats: database.poolStats });
   // Outbox worker, request and governance sweeps, idempotency purge, ledger checkpoint tick: one module, one backoff policy.
   const background = startBackgroundLoops(services, config, logger);
   app.addHook('onClose', () => background.stop());

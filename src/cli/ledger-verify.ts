@@ -14,16 +14,31 @@
  */
 import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { initCrypto } from '../crypto/index.ts';
 import { openDatabase, type DatabaseHandle } from '../db/index.ts';
 import { formatVerifierKey, NoteError, parseVerifierKey, type VerifierKey } from '../ledger/note.ts';
 import { DatabaseSource, HttpSource } from '../ledger/verify-sources.ts';
 import { SourceError, verifyLedger, type LedgerSource, type VerifierState, type VerifyReport } from '../ledger/verify.ts';
+import { parseCommandLine, reportFailure, UsageError } from './args.ts';
+import { progressLine } from './progress.ts';
 
-const USAGE = `usage: npm run ledger:verify -- (--url URL [--token TOKEN] | --database-url URL) [--public-key VKEY] [--party] [--state FILE] [--sample N] [--json]`;
+const USAGE = `usage: npm run ledger:verify -- (--url URL [--token TOKEN] | --database-url URL) [--public-key VKEY] [--party] [--state FILE] [--sample N] [--json]
 
-class UsageError extends Error {}
+Verifies the ledger offline: every entry against the signed checkpoints, and each
+checkpoint as an extension of the one remembered from the previous run.
+
+  --url URL            the service's HTTP API, with --token (or LEDGER_VERIFY_TOKEN)
+  --database-url URL   or read the database directly (auditors)
+  --public-key VKEY    the log's verifier key as published out of band; without it,
+                       the key of the state file, or (first run only) the served one
+  --party              delegates: prove only the entries the token may see
+  --state FILE         the last verified checkpoint (default .ledger-verify-state.json)
+  --sample N           inclusion proofs sampled into the latest checkpoint (default 8)
+  --json               print the report as JSON
+  -h, --help           this text
+
+Exit status: 0 verified, 1 verification failed, 2 usage or access error.
+Progress is shown on a terminal only.`;
 
 interface Options {
   url?: string;
@@ -36,8 +51,8 @@ interface Options {
   json: boolean;
 }
 
-function parse(argv: string[]): Options {
-  const { values } = parseArgs({
+function parse(argv: string[]): Options | null {
+  const parsed = parseCommandLine({
     args: argv,
     options: {
       url: { type: 'string' },
@@ -48,12 +63,12 @@ function parse(argv: string[]): Options {
       state: { type: 'string', default: '.ledger-verify-state.json' },
       sample: { type: 'string', default: '8' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
   });
-  if (values.help) throw new UsageError(USAGE);
-  if (!values.url === !values['database-url']) throw new UsageError(`give either --url or --database-url\n${USAGE}`);
+  if (parsed === null) return null;
+  const { values } = parsed;
+  if (!values.url === !values['database-url']) throw new UsageError('give either --url or --database-url');
   if (values['database-url'] && values.party) throw new UsageError('--party needs --url (the database shows every entry)');
   const sample = Number(values.sample);
   if (!Number.isInteger(sample) || sample < 0) throw new UsageError('--sample must be a non-negative integer');
@@ -89,13 +104,14 @@ export interface CliResult {
   errors: string[];
 }
 
-/** The whole CLI, callable in-process (tests) with an optional fetch. */
-export async function runCli(argv: string[], fetchImpl: typeof fetch = fetch): Promise<CliResult> {
+/** The whole CLI, callable in-process (tests) with an optional fetch and progress sink. */
+export async function runCli(argv: string[], fetchImpl: typeof fetch = fetch, onProgress?: (message: string) => void): Promise<CliResult> {
   const output: string[] = [];
   const errors: string[] = [];
   let database: DatabaseHandle | undefined;
   try {
     const opts = parse(argv);
+    if (opts === null) return { code: 0, output: [USAGE], errors };
     await initCrypto();
     const state = loadState(opts.statePath);
     let source: LedgerSource;
@@ -127,7 +143,7 @@ export async function runCli(argv: string[], fetchImpl: typeof fetch = fetch): P
       mode: opts.party ? 'party' : 'full',
       sample: opts.sample,
       progress: (m) => {
-        if (!opts.json) errors.push(`ledger-verify: ${m}`);
+        if (!opts.json) onProgress?.(`ledger-verify: ${m}`);
       },
     });
     if (report.ok && report.state) saveState(opts.statePath, report.state);
@@ -135,7 +151,11 @@ export async function runCli(argv: string[], fetchImpl: typeof fetch = fetch): P
     else output.push(...describe(report, opts.statePath));
     return { code: report.ok ? 0 : 1, report, output, errors };
   } catch (err) {
-    if (err instanceof UsageError || err instanceof SourceError || err instanceof NoteError) {
+    if (err instanceof UsageError) {
+      errors.push(`ledger-verify: ${err.message} (see --help)`);
+      return { code: 2, output, errors };
+    }
+    if (err instanceof SourceError || err instanceof NoteError) {
       errors.push(err.message);
       return { code: 2, output, errors };
     }
@@ -166,10 +186,13 @@ function describe(r: VerifyReport, statePath: string): string[] {
 
 // Run when executed (npm run ledger:verify), not when imported (tests).
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  const result = await runCli(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`ledger-verify: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const progress = progressLine();
+  const result = await runCli(process.argv.slice(2), fetch, (m) => progress.update(m)).catch((err: unknown) => {
+    progress.done();
+    reportFailure('ledger-verify', err); // one line, no stack trace
     return { code: 2 as const, output: [], errors: [] };
   });
+  progress.done();
   for (const line of result.errors) process.stderr.write(`${line}\n`);
   for (const line of result.output) process.stdout.write(`${line}\n`);
   process.exit(result.code);

@@ -1,25 +1,28 @@
 /** Applies pending migrations: `npm run migrate` (DATABASE_URL, or the embedded database under DATA_DIR). */
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
-import { DataDirectoryInUseError, openDatabase, type DatabaseHandle } from '../db/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { runCommand } from './args.ts';
 
-const config = loadConfig();
-let database: DatabaseHandle;
-try {
-  database = config.DATABASE_URL
+const USAGE = `usage: npm run migrate
+
+Applies the pending database migrations and prints their names. Connects to
+DATABASE_URL (run it as the owner of the schema), or opens the embedded database
+under DATA_DIR when DATABASE_URL is not set. Takes no arguments.
+
+  -h, --help      this text`;
+
+await runCommand('migrate', USAGE, { options: { help: { type: 'boolean', short: 'h' } } }, async () => {
+  const config = loadConfig();
+  const database = config.DATABASE_URL
     ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
     : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
-} catch (err) {
-  // The embedded database allows one process: refuse clearly while the service (or another command) has it open.
-  if (!(err instanceof DataDirectoryInUseError)) throw err;
-  process.stderr.write(`refused: ${err.message}\n`);
-  process.exit(2);
-}
-try {
-  const result = await migrateToLatest(database.db);
-  const applied = result.results?.map((r) => r.migrationName) ?? [];
-  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-} finally {
-  await database.close();
-}
+  try {
+    const result = await migrateToLatest(database.db);
+    const applied = result.results?.map((r) => r.migrationName) ?? [];
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+  } finally {
+    await database.close();
+  }
+});

@@ -8,15 +8,33 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { createLogger } from '../logger.ts';
 import { startService } from '../server.ts';
+import { runCommand } from './args.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'poc-openapi-'));
-const key = () => randomBytes(32).toString('base64');
-const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, JWT_SECRET: randomBytes(32).toString('hex'), POC_MASTER_KEY: key(), POC_INDEX_KEY: key() });
-const service = await startService(config, createLogger('silent'), { database: await openDatabase({ kind: 'pglite' }) });
-await service.app.ready();
-const doc = service.app.swagger();
-const file = path.resolve(import.meta.dirname, '../../openapi.yaml');
-writeFileSync(file, '# Generated from the route schemas by `npm run openapi`; a test checks it matches GET /openapi.json.\n' + YAML.stringify(doc, { aliasDuplicateObjects: false }));
-await service.close();
-rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`wrote ${file}\n`);
+const USAGE = `usage: npm run openapi [-- --out FILE]
+
+Starts the service in memory (throw-away keys, embedded database) and writes its
+OpenAPI document, generated from the route schemas, as YAML. A test checks that
+the committed openapi.yaml matches what the service serves.
+
+  --out FILE      where to write (default: openapi.yaml at the repository root)
+  -h, --help      this text`;
+
+await runCommand('openapi', USAGE, { options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, async ({ values }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'poc-openapi-'));
+  try {
+    const key = () => randomBytes(32).toString('base64');
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, JWT_SECRET: randomBytes(32).toString('hex'), POC_MASTER_KEY: key(), POC_INDEX_KEY: key() });
+    const service = await startService(config, createLogger('silent'), { database: await openDatabase({ kind: 'pglite' }) });
+    try {
+      await service.app.ready();
+      const doc = service.app.swagger();
+      const file = values.out ? path.resolve(values.out) : path.resolve(import.meta.dirname, '../../openapi.yaml');
+      writeFileSync(file, '# Generated from the route schemas by `npm run openapi`; a test checks it matches GET /openapi.json.\n' + YAML.stringify(doc, { aliasDuplicateObjects: false }));
+      process.stdout.write(`wrote ${file}\n`);
+    } finally {
+      await service.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

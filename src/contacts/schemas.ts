@@ -46,7 +46,15 @@ export const contactFieldsSchema = z.object({
   rank: text(100).describe('Seniority level, so counterparts can match levels (e.g. "minister", "director", "senior officer")'),
   organization: text(300),
   email: z.email().max(254),
-  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number, e.g. +33123456789'),
+  phone: z
+    .string()
+    .trim()
+    .min(3)
+    .max(40)
+    .regex(/^[+0-9()./\s-]+$/u, 'must be a phone number: digits, spaces and + ( ) . - /')
+    .describe(
+      'As people write it ("+33 1 23 45 67 89", "01 23 45 67 89", "0033 1 23 45 67 89"); a number without a country code is read in the numbering plan of the contact\'s state. Validated for its country and stored and returned in E.164 (+33123456789)',
+    ),
   languages: z.array(languageCode).min(1).max(12).refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
   timezone: z.string().refine((tz) => TIMEZONES.has(tz), 'must be an IANA time zone, e.g. Europe/Paris'),
   availability: text(200).describe('e.g. "24/7" or "Mon-Fri 09:00-18:00"'),

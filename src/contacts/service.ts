@@ -16,6 +16,7 @@ import type { KeysService } from '../keys/service.ts';
 import type { LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { NO_ACCESS, type Access, type DisclosureService } from '../disclosure/service.ts';
+import { normalisePhone } from './phone.ts';
 import * as queries from './queries.ts';
 import type { ContactRow, ContactRowWithKey } from './queries.ts';
 import type { ContactFields, ContactPatch, ContactView, Domain, Visibility } from './schemas.ts';
@@ -189,6 +190,13 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     throw err;
   }
 
+  /** The number in E.164, or a 400 that says why it is not valid (read in the state's numbering plan without a country code). */
+  function e164(phone: string, state: string): string {
+    const r = normalisePhone(phone, state);
+    if (r.ok) return r.e164;
+    throw new Problem('validation-error', `phone ${r.message}`, { errors: [{ path: 'body.phone', message: r.message }] });
+  }
+
   async function create(
     actor: Actor,
     state: string,
@@ -196,7 +204,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   ): Promise<{ contact: ContactView; receipt: Receipt }> {
     if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may add its contacts`);
     const { domains, visibility = 'confidential', ...fields } = input;
-    const plain: Plain = { ...fields, publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
+    const plain: Plain = { ...fields, phone: e164(fields.phone, state), publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
     return db
       .transaction()
       .execute(async (trx) => {
@@ -278,6 +286,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         const { domains, visibility, ...fields } = patch;
         const plain: Plain = { ...openFields(row) };
         for (const [k, v] of Object.entries(fields)) (plain as unknown as Record<string, unknown>)[k] = v ?? null;
+        if (fields.phone !== undefined) plain.phone = e164(fields.phone, row.state_code);
         // Re-seal every field under the state's current key, so a row never mixes keys.
         const key = await keys.activeKey(trx, row.state_code);
         const now = clock();

@@ -23,6 +23,8 @@ export interface DatabaseHandle {
   /** The pg pool (PostgreSQL only), for diagnostics and fault tests. */
   pool?: pg.Pool;
   close(): Promise<void>;
+  /** The pg pool's connection counts (for /metrics); absent with PGlite. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** Bounds on every database call (PostgreSQL only; PGlite is in-process). */
@@ -91,7 +93,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     pool.on('error', onError);
     pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', pool, close: () => db.destroy() };
+    const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, kind: 'postgres', pool, close: () => db.destroy(), poolStats };
   }
   let unlock = async () => {};
   if (opts.dataDir) {

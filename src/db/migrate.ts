@@ -9,11 +9,12 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.
 /** Like Kysely's FileMigrationProvider, for .ts migration files loaded through tsx/vitest. */
 class TsFileMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_[\w-]+\.ts$/.test(f)).sort();
+    // .ts with tsx and vitest; .js in the compiled build (dist/migrations). Same names either way.
+    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_[\w-]+\.(ts|js)$/.test(f)).sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
       const mod = (await import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href)) as Migration;
-      migrations[file.replace(/\.ts$/, '')] = mod;
+      migrations[file.replace(/\.(ts|js)$/, '')] = mod;
     }
     return migrations;
   }

@@ -37,7 +37,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
   const previous = new Map(keyring.previousMasters.map((k) => [k.id, k]));
 
   /** Re-wraps every live data key under the current master key. `maxRows` bounds the work (to resume later). */
-  async function rotateMaster(opts: { maxRows?: number } = {}): Promise<RotationProgress> {
+  async function rotateMaster(opts: { maxRows?: number; onProgress?: (rewrapped: number) => void } = {}): Promise<RotationProgress> {
     let rewrapped = 0;
     for (;;) {
       if (opts.maxRows !== undefined && rewrapped >= opts.maxRows) return { rewrapped, done: false };
@@ -61,6 +61,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       });
       if (!moved) break;
       rewrapped++;
+      opts.onProgress?.(rewrapped);
     }
     if (rewrapped > 0) {
       await db.transaction().execute((trx) =>
@@ -71,7 +72,10 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
   }
 
   /** Starts (or resumes) the rotation of a state's data key. `maxBatches` bounds the work (to resume later). */
-  async function rotateStateKey(state: string, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<RotationProgress & { keyId: string }> {
+  async function rotateStateKey(
+    state: string,
+    opts: { batchSize?: number; maxBatches?: number; onProgress?: (reencrypted: number) => void } = {},
+  ): Promise<RotationProgress & { keyId: string }> {
     const batchSize = opts.batchSize ?? 200;
     const active = await db.transaction().execute(async (trx) => {
       const st = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
@@ -101,6 +105,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       });
       reencrypted += n;
       if (n === 0) break;
+      opts.onProgress?.(reencrypted);
     }
 
     const destroyedKeys = await db.transaction().execute(async (trx) => {

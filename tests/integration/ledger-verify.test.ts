@@ -85,9 +85,10 @@ describe('npm run ledger:verify', () => {
 
   it('runs as a command: exit status 0 and the summary on stdout', async () => {
     const exec = promisify(execFile);
-    const { stdout } = await exec(path.resolve('node_modules/.bin/tsx'), ['src/cli/ledger-verify.ts', '--url', url, '--public-key', vkey, '--state', statePath('cmd.json')], {
+    const { stdout, stderr } = await exec(path.resolve('node_modules/.bin/tsx'), ['src/cli/ledger-verify.ts', '--url', url, '--public-key', vkey, '--state', statePath('cmd.json')], {
       env: { ...process.env, LEDGER_VERIFY_TOKEN: h.token('auditor') },
     });
     expect(stdout).toMatch(/^ledger verified \(.*full mode\): checkpoint of 10 entries/);
+    expect(stderr).toBe(''); // piped: no progress lines
   });
 });
