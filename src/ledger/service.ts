@@ -14,7 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
-import { configSchema, type Config } from '../config.ts';
+import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
@@ -22,6 +22,7 @@ import { forbidden, notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { Node } from './merkle.ts';
+import { createWitnessing } from './witnesses.ts';
 import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
 
 export interface LedgerEvent {
@@ -54,10 +55,13 @@ export interface LedgerServiceDeps {
   /** The log's identity and its key name (LEDGER_ORIGIN). */
   origin: string;
   checkpointPolicy: CheckpointPolicy;
+  /** Witnesses that cosign checkpoints (LEDGER_WITNESSES, LEDGER_WITNESS_QUORUM); none by default. */
+  witnesses?: { list: readonly WitnessSetting[]; quorum: number; timeoutMs: number; retryMs?: number; fetch?: typeof fetch };
 }
 
 /** The configuration the ledger reads. */
-export type LedgerConfig = Pick<Config, 'LEDGER_ORIGIN' | 'LEDGER_CHECKPOINT_ENTRIES' | 'LEDGER_CHECKPOINT_SECONDS'>;
+export type LedgerConfig = Pick<Config, 'LEDGER_ORIGIN' | 'LEDGER_CHECKPOINT_ENTRIES' | 'LEDGER_CHECKPOINT_SECONDS'> &
+  Partial<Pick<Config, 'LEDGER_WITNESSES' | 'LEDGER_WITNESS_QUORUM' | 'LEDGER_WITNESS_TIMEOUT_MS'>>;
 
 /** Ledger settings from the keyring (signing key) and configuration (origin, checkpoint policy; defaults when absent). */
 export function ledgerSettings(
@@ -68,13 +72,22 @@ export function ledgerSettings(
     signingSeed: keyring.ledgerSigningSeed,
     origin: config.LEDGER_ORIGIN,
     checkpointPolicy: { maxEntries: config.LEDGER_CHECKPOINT_ENTRIES, maxSeconds: config.LEDGER_CHECKPOINT_SECONDS },
+    witnesses: { list: config.LEDGER_WITNESSES ?? [], quorum: config.LEDGER_WITNESS_QUORUM ?? 0, timeoutMs: config.LEDGER_WITNESS_TIMEOUT_MS ?? 5000 },
   };
 }
 
 const mayReadAll = (actor: Actor) => actor.role === 'secretariat' || actor.role === 'auditor';
 
-export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy }: LedgerServiceDeps) {
+export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
+  const witnessing = createWitnessing({
+    witnesses: witnesses?.list ?? [],
+    quorum: witnesses?.quorum ?? 0,
+    timeoutMs: witnesses?.timeoutMs ?? 5000,
+    clock,
+    ...(witnesses?.retryMs !== undefined ? { retryMs: witnesses.retryMs } : {}),
+    ...(witnesses?.fetch ? { fetch: witnesses.fetch } : {}),
+  });
 
   /** The keyed hash of the event's confidential content (computed before the append lock is taken). */
   const commitmentOf = (event: LedgerEvent): string | undefined =>
@@ -203,7 +216,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
    * function. The timer does not keep the process alive, and a tick never
    * overlaps the previous one.
    */
-  function startCheckpointTicker(db: Db, log: Pick<FastifyBaseLogger, 'warn'>): () => void {
+  function startCheckpointTicker(db: Db, log: Pick<FastifyBaseLogger, 'warn' | 'info'>): () => void {
     let running = false;
     let stopped = false;
     const timer = setInterval(() => {
@@ -211,6 +224,8 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       running = true;
       checkpoints
         .sign(db, 'tick')
+        // Then the latest checkpoint goes to the witnesses that have not cosigned it (off the request path).
+        .then(({ checkpoint }) => witnessing.collect(db, checkpoint, log))
         .catch((err: unknown) => log.warn({ err }, 'ledger checkpoint tick failed'))
         .finally(() => {
           running = false;
@@ -223,7 +238,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     };
   }
 
-  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, startCheckpointTicker };
+  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, witnessing, startCheckpointTicker };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
