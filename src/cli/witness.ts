@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const witness = createWitness({ name: config.name, keyPair: config.keyPair, logs: config.logs, store: new FileStore(config.stateFile) });
   const server = createWitnessServer(witness, { prefix: config.prefix, logger, origins: config.logs.map((l) => l.origin) });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ name: config.name, verifierKey: witness.verifierKey, listen: `${config.host}:${config.port}${config.prefix}` }, 'witness listening');
+  logger.info({ witness: config.name, verifierKey: witness.verifierKey, listen: `${config.host}:${config.port}${config.prefix}` }, 'witness listening');
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
