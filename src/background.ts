@@ -115,7 +115,11 @@ export function startBackgroundLoops(services: Services, config: Config, logger:
     name: 'ledger-checkpoint',
     intervalMs: services.ledger.checkpoints.tickMs,
     logger,
-    run: () => services.ledger.checkpoints.sign(services.db, 'tick'),
+    // Sign when due, then send the latest checkpoint to the witnesses that have not cosigned it (off the request path).
+    run: async () => {
+      const { checkpoint } = await services.ledger.checkpoints.sign(services.db, 'tick');
+      await services.ledger.witnessing.collect(services.db, checkpoint, logger);
+    },
   });
   let stopping: Promise<void> | undefined;
   return {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PROPOSAL_KINDS, ruleSchema, type Rule } from './governance/rules.ts';
+import { parseCosignerKey, type CosignerKey } from './tlog/cosignature.ts';
 
 const SECRET_VARS = [
   'DATABASE_URL',
@@ -80,6 +81,26 @@ export const configSchema = z
     /** Exports per state per window (a token bucket per state: EXPORT_RATE_MAX in a burst, refilled over EXPORT_RATE_WINDOW_MS). */
     EXPORT_RATE_MAX: z.coerce.number().int().min(1).max(100_000).default(10),
     EXPORT_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(3_600_000),
+    /**
+     * Witnesses that cosign the ledger's checkpoints (C2SP tlog-witness): JSON
+     * [{"url": "https://w.example/prefix", "key": "<name>+<id>+<base64(0x04||key)>"}, ...]
+     * or the compact form "<url>|<key>,<url>|<key>". The witness's name is its key name.
+     */
+    LEDGER_WITNESSES: z
+      .string()
+      .default('')
+      .transform((s, ctx) => {
+        try {
+          return parseWitnessList(s);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** Cosignatures a checkpoint needs to count as witnessed (reported when short; never blocks appends). */
+    LEDGER_WITNESS_QUORUM: z.coerce.number().int().min(0).max(100).default(0),
+    /** Time limit of one add-checkpoint request (ms). */
+    LEDGER_WITNESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -178,12 +199,60 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'JWT_PUBLIC_KEY or JWT_SECRET is required in production' });
       }
     }
+    if (c.LEDGER_WITNESS_QUORUM > c.LEDGER_WITNESSES.length) {
+      ctx.addIssue({ code: 'custom', path: ['LEDGER_WITNESS_QUORUM'], message: `is ${c.LEDGER_WITNESS_QUORUM} but only ${c.LEDGER_WITNESSES.length} witness(es) are configured in LEDGER_WITNESSES` });
+    }
     if (c.JWT_SECRET && c.JWT_PUBLIC_KEY) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
     }
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+export interface WitnessSetting {
+  /** The witness's key name. */
+  name: string;
+  /** Submission prefix: add-checkpoint is POSTed to <url>/add-checkpoint. */
+  url: string;
+  key: CosignerKey;
+}
+
+/** LEDGER_WITNESSES: JSON list of {url, key}, or "<url>|<key>,..."; throws with a readable message. */
+export function parseWitnessList(text: string): WitnessSetting[] {
+  const t = text.trim();
+  if (t === '') return [];
+  let items: { url: unknown; key: unknown }[];
+  if (t.startsWith('[')) {
+    const json: unknown = JSON.parse(t);
+    if (!Array.isArray(json)) throw new Error('must be a JSON list of {"url", "key"}');
+    items = json as { url: unknown; key: unknown }[];
+  } else {
+    items = t.split(',').map((part) => {
+      const bar = part.indexOf('|');
+      if (bar < 0) throw new Error('each witness is "<url>|<verifier key>"');
+      return { url: part.slice(0, bar).trim(), key: part.slice(bar + 1).trim() };
+    });
+  }
+  const out = items.map((item) => {
+    if (typeof item?.url !== 'string' || typeof item?.key !== 'string') throw new Error('each witness needs a "url" and a "key"');
+    let url: URL;
+    try {
+      url = new URL(item.url);
+    } catch {
+      throw new Error(`${JSON.stringify(item.url)} is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${item.url}: http or https only`);
+    let key: CosignerKey;
+    try {
+      key = parseCosignerKey(item.key);
+    } catch (err) {
+      throw new Error(`witness key ${JSON.stringify(item.key)}: ${(err as Error).message}`);
+    }
+    return { name: key.name, url: item.url.replace(/\/+$/, ''), key };
+  });
+  if (new Set(out.map((w) => w.name)).size !== out.length) throw new Error('two witnesses have the same name');
+  return out;
+}
 
 export class ConfigError extends Error {}
 

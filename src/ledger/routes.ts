@@ -15,12 +15,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toHex } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { forbidden, notFound } from '../http/problem.ts';
+import { forbidden, notFound, Problem } from '../http/problem.ts';
+import { parseTilePath, TILE_WIDTH } from '../tlog/tiles.ts';
 import { problemSchema } from '../http/schemas.ts';
 import type { StoredCheckpoint } from './checkpoints.ts';
 import type { LedgerEntry } from './entry.ts';
 import { encodeBase64 } from './note.ts';
 import type { LedgerService } from './service.ts';
+import { tileBytes } from './tiles.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -51,7 +53,7 @@ const checkpointSchema = z
     note: z
       .string()
       .describe(
-        'The signed checkpoint, a C2SP signed note (c2sp.org/tlog-checkpoint, c2sp.org/signed-note): "<origin>\\n<treeSize>\\n<base64 root>\\n", a blank line, and "— <origin> <base64(4-byte key ID || Ed25519 signature)>\\n". Verify it with the public key; trust only what the note says.',
+        'The signed checkpoint, a C2SP signed note (c2sp.org/tlog-checkpoint, c2sp.org/signed-note): "<origin>\\n<treeSize>\\n<base64 root>\\n", a blank line, and "— <origin> <base64(4-byte key ID || Ed25519 signature)>\\n", followed by the witnesses\' cosignature lines (c2sp.org/tlog-cosignature) when witnesses are configured. Verify it with the public key (and the witness keys); trust only what the note says.',
       ),
     createdAt: z.string().describe('When the server signed it'),
   })
@@ -66,7 +68,7 @@ function served(origin: string, c: StoredCheckpoint) {
 export const ledgerRoutes =
   (ledger: LedgerService, db: Db): FastifyPluginAsyncZod =>
   async (app) => {
-    const { checkpoints } = ledger;
+    const { checkpoints, witnessing } = ledger;
     const origin = checkpoints.origin;
 
     app.get('/v1/ledger/entries', {
@@ -133,7 +135,7 @@ export const ledgerRoutes =
           'A new checkpoint is signed when LEDGER_CHECKPOINT_ENTRIES entries are not covered by the latest one, or the oldest uncovered entry is LEDGER_CHECKPOINT_SECONDS old; so the checkpoint served lags the ledger by less than that.',
         response: { 200: checkpointSchema, 401: problemSchema },
       },
-      handler: async () => served(origin, (await checkpoints.sign(db, 'read')).checkpoint!),
+      handler: async () => served(origin, (await witnessing.attach(db, [(await checkpoints.sign(db, 'read')).checkpoint!]))[0]!),
     });
 
     app.post('/v1/ledger/checkpoint', {
@@ -146,7 +148,7 @@ export const ledgerRoutes =
         const actor = req.actor!;
         if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors may have a checkpoint signed on demand');
         const { checkpoint, created } = await checkpoints.sign(db, 'now');
-        return reply.code(created ? 201 : 200).send(served(origin, checkpoint!));
+        return reply.code(created ? 201 : 200).send(served(origin, (await witnessing.attach(db, [checkpoint!]))[0]!));
       },
     });
 
@@ -166,7 +168,7 @@ export const ledgerRoutes =
       },
       handler: async (req) => {
         const page = await checkpoints.list(db, req.query.from, req.query.limit);
-        return { checkpoints: page.checkpoints.map((c) => served(origin, c)), next: page.next };
+        return { checkpoints: (await witnessing.attach(db, page.checkpoints)).map((c) => served(origin, c)), next: page.next };
       },
     });
 
@@ -178,7 +180,7 @@ export const ledgerRoutes =
         response: { 200: checkpointSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
       },
       handler: async (req) => {
-        const c = await checkpoints.get(db, req.params.size);
+        const [c] = await witnessing.attach(db, [await checkpoints.get(db, req.params.size)]);
         if (!c) throw notFound('checkpoint');
         return served(origin, c);
       },
@@ -216,7 +218,7 @@ export const ledgerRoutes =
           treeSize: p.treeSize,
           leafHash: toHex(p.leafHash),
           proof: p.proof.map(toHex),
-          ...(p.checkpoint ? { checkpoint: served(origin, p.checkpoint) } : {}),
+          ...(p.checkpoint ? { checkpoint: served(origin, (await witnessing.attach(db, [p.checkpoint]))[0]!) } : {}),
         };
       },
     });
@@ -236,6 +238,77 @@ export const ledgerRoutes =
       handler: async (req) => {
         const p = await ledger.consistencyProof(db, req.query.from, req.query.to);
         return { from: p.from, to: p.to, proof: p.proof.map(toHex) };
+      },
+    });
+    app.get('/v1/ledger/witnesses', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'The witnesses that cosign checkpoints and how they answer (secretariat and auditors)',
+        description:
+          'Each configured witness (LEDGER_WITNESSES), the tree size it last cosigned, whether it cosigned the latest checkpoint, and its last failure (a witness that is down is retried with backoff; it never blocks appends).',
+        response: {
+          200: z
+            .object({
+              quorum: z.number().int(),
+              latestCheckpoint: z.object({ treeSize: z.number().int(), cosignatures: z.number().int(), witnessed: z.boolean() }).nullable(),
+              witnesses: z.array(
+                z.object({
+                  name: z.string(),
+                  url: z.string(),
+                  verifierKey: z.string().describe('<name>+<key ID>+base64(0x04 || Ed25519 public key) (c2sp.org/tlog-cosignature)'),
+                  cosignedLatest: z.boolean(),
+                  cosignedSize: z.number().int().nullable(),
+                  consecutiveFailures: z.number().int(),
+                  lastAttemptAt: z.string().nullable(),
+                  lastSuccessAt: z.string().nullable(),
+                  lastError: z.string().nullable(),
+                }),
+              ),
+            })
+            .meta({ id: 'LedgerWitnesses' }),
+          401: problemSchema,
+          403: problemSchema,
+        },
+      },
+      handler: async (req) => {
+        const actor = req.actor!;
+        if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors may see the witness status');
+        return witnessing.status(db, await checkpoints.latest(db));
+      },
+    });
+
+    app.get('/v1/ledger/tlog/checkpoint', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'The latest checkpoint as a tiled log serves it (c2sp.org/tlog-tiles): the cosigned note, text/plain',
+        response: { 200: z.string().describe('The signed note with its cosignatures'), 401: problemSchema },
+      },
+      handler: async (_req, reply) => {
+        const [c] = await witnessing.attach(db, [(await checkpoints.sign(db, 'read')).checkpoint!]);
+        return reply.header('cache-control', 'private, max-age=5').type('text/plain; charset=utf-8').send(c!.note);
+      },
+    });
+
+    app.get('/v1/ledger/tlog/tile/*', {
+      schema: {
+        tags: ['ledger'],
+        summary: 'A hash tile or an entry bundle (c2sp.org/tlog-tiles): tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]',
+        description:
+          'Hash tiles: 256 (or W) consecutive SHA-256 hashes of tree level 8·L, application/octet-stream, to any authenticated caller. Entry bundles (uint16 length-prefixed canonical entries): secretariat and auditors only. Full tiles never change (cached, immutable); partial tiles are not cached. 404 until the tree holds the tile.',
+        params: z.object({ '*': z.string() }),
+        response: { 200: z.any().describe('application/octet-stream: the tile or bundle bytes'), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+      },
+      handler: async (req, reply) => {
+        const tile = parseTilePath(req.params['*']);
+        if (!tile) throw new Problem('bad-request', 'not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>], N in x-prefixed 3-digit groups');
+        const actor = req.actor!;
+        if (tile.level === 'entries' && actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('entry bundles name the parties: secretariat and auditors only');
+        const bytes = await tileBytes(db, tile);
+        if (!bytes) throw notFound('tile');
+        return reply
+          .header('cache-control', tile.width === TILE_WIDTH ? 'private, max-age=31536000, immutable' : 'no-store')
+          .type('application/octet-stream')
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       },
     });
   };

@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Clock } from '../clock.ts';
-import { configSchema, type Config } from '../config.ts';
+import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
@@ -21,6 +21,7 @@ import { forbidden, notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { Node } from './merkle.ts';
+import { createWitnessing } from './witnesses.ts';
 import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
 
 export interface LedgerEvent {
@@ -53,10 +54,13 @@ export interface LedgerServiceDeps {
   /** The log's identity and its key name (LEDGER_ORIGIN). */
   origin: string;
   checkpointPolicy: CheckpointPolicy;
+  /** Witnesses that cosign checkpoints (LEDGER_WITNESSES, LEDGER_WITNESS_QUORUM); none by default. */
+  witnesses?: { list: readonly WitnessSetting[]; quorum: number; timeoutMs: number; retryMs?: number; fetch?: typeof fetch };
 }
 
 /** The configuration the ledger reads. */
-export type LedgerConfig = Pick<Config, 'LEDGER_ORIGIN' | 'LEDGER_CHECKPOINT_ENTRIES' | 'LEDGER_CHECKPOINT_SECONDS'>;
+export type LedgerConfig = Pick<Config, 'LEDGER_ORIGIN' | 'LEDGER_CHECKPOINT_ENTRIES' | 'LEDGER_CHECKPOINT_SECONDS'> &
+  Partial<Pick<Config, 'LEDGER_WITNESSES' | 'LEDGER_WITNESS_QUORUM' | 'LEDGER_WITNESS_TIMEOUT_MS'>>;
 
 /** Ledger settings from the keyring (signing key) and configuration (origin, checkpoint policy; defaults when absent). */
 export function ledgerSettings(
@@ -67,13 +71,22 @@ export function ledgerSettings(
     signingSeed: keyring.ledgerSigningSeed,
     origin: config.LEDGER_ORIGIN,
     checkpointPolicy: { maxEntries: config.LEDGER_CHECKPOINT_ENTRIES, maxSeconds: config.LEDGER_CHECKPOINT_SECONDS },
+    witnesses: { list: config.LEDGER_WITNESSES ?? [], quorum: config.LEDGER_WITNESS_QUORUM ?? 0, timeoutMs: config.LEDGER_WITNESS_TIMEOUT_MS ?? 5000 },
   };
 }
 
 const mayReadAll = (actor: Actor) => actor.role === 'secretariat' || actor.role === 'auditor';
 
-export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy }: LedgerServiceDeps) {
+export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
+  const witnessing = createWitnessing({
+    witnesses: witnesses?.list ?? [],
+    quorum: witnesses?.quorum ?? 0,
+    timeoutMs: witnesses?.timeoutMs ?? 5000,
+    clock,
+    ...(witnesses?.retryMs !== undefined ? { retryMs: witnesses.retryMs } : {}),
+    ...(witnesses?.fetch ? { fetch: witnesses.fetch } : {}),
+  });
 
   /** The keyed hash of the event's confidential content (computed before the append lock is taken). */
   const commitmentOf = (event: LedgerEvent): string | undefined =>
@@ -197,7 +210,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     return { from, to, proof: await storedConsistencyProof(db, from, to) };
   }
 
-  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints };
+  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, witnessing };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

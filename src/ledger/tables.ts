@@ -15,6 +15,16 @@ export type LedgerTables = {
   ledger_state: { frontier: Uint8Array };
   ledger_tree_nodes: { level: number; idx: BigIntColumn; hash: Uint8Array };
   ledger_checkpoints: { tree_size: BigIntColumn; root_hash: Uint8Array; note: string; created_at: Timestamp };
+  // migration 0009
+  ledger_cosignatures: { tree_size: BigIntColumn; witness: string; line: string; created_at: Timestamp };
+  ledger_witness_state: {
+    witness: string;
+    cosigned_size: BigIntColumn | null;
+    failures: ColumnType<number, number | undefined, number>;
+    last_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    last_success_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    last_error: string | null;
+  };
 };
 
 export type LedgerDb = Kysely<Database & LedgerTables>;

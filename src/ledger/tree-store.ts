@@ -140,3 +140,21 @@ export async function storedRoot(q: Queryable, size: number): Promise<Uint8Array
   const node = await fetchNodes(q, size === 0 ? [] : decompose({ begin: 0, end: size }));
   return rootFromNodes(size, node);
 }
+
+/**
+ * The stored hashes of `count` consecutive complete nodes at `level` from
+ * index `from` (a tlog-tiles tile is 256 of them at level 8·L). Throws
+ * TreeStorageError if one is missing.
+ */
+export async function nodesInRange(q: Queryable, level: number, from: number, count: number): Promise<Uint8Array[]> {
+  const rows = await ledgerDb(q)
+    .selectFrom('ledger_tree_nodes')
+    .select(['idx', 'hash'])
+    .where('level', '=', level)
+    .where('idx', '>=', from)
+    .where('idx', '<', from + count)
+    .orderBy('idx')
+    .execute();
+  if (rows.length !== count || rows.some((r, i) => Number(r.idx) !== from + i)) throw new TreeStorageError(`tree nodes ${level}/${from}..${from + count - 1} are incomplete`);
+  return rows.map((r) => new Uint8Array(r.hash));
+}

@@ -5,6 +5,7 @@
  */
 import { fromHex } from '../crypto/index.ts';
 import type { DatabaseHandle } from '../db/index.ts';
+import { addSignatureLines } from '../tlog/cosignature.ts';
 import { ledgerDb } from './tables.ts';
 import { storedConsistencyProof, storedInclusionProof, treeSize } from './tree-store.ts';
 import { SourceError, type LedgerSource, type SourceEntry, type SourceGap } from './verify.ts';
@@ -147,7 +148,18 @@ export class DatabaseSource implements LedgerSource {
         .orderBy('tree_size')
         .limit(PAGE)
         .execute();
-      for (const r of rows) yield r.note;
+      // With the witnesses' cosignatures, as the API serves them (table of migration 0009).
+      const lines = new Map<number, string[]>();
+      if (rows.length > 0) {
+        const cosignatures = await ledgerDb(this.database.db)
+          .selectFrom('ledger_cosignatures')
+          .select(['tree_size', 'line'])
+          .where('tree_size', 'in', rows.map((r) => Number(r.tree_size)))
+          .orderBy('witness')
+          .execute();
+        for (const c of cosignatures) lines.set(Number(c.tree_size), [...(lines.get(Number(c.tree_size)) ?? []), c.line]);
+      }
+      for (const r of rows) yield lines.has(Number(r.tree_size)) ? addSignatureLines(r.note, lines.get(Number(r.tree_size))!) : r.note;
       if (rows.length < PAGE) return;
       from = Number(rows.at(-1)!.tree_size) + 1;
     }

@@ -26,6 +26,7 @@ import { toHex } from '../crypto/index.ts';
 import { canonicalJson, leafHash } from './entry.ts';
 import { CompactRange, HASH_BYTES, verifyConsistency, verifyInclusion, VerificationError } from './merkle.ts';
 import { decodeBase64, encodeBase64, formatVerifierKey, NoteError, openCheckpoint, type VerifierKey } from './note.ts';
+import { verifyCosignatures, type CosignerKey } from '../tlog/cosignature.ts';
 
 export interface SourceEntry {
   index: number;
@@ -77,6 +78,8 @@ export interface VerifyOptions {
   random?: () => number;
   now?: () => Date;
   progress?: (message: string) => void;
+  /** Witness policy: the latest checkpoint must carry `quorum` valid cosignatures by these keys (c2sp.org/tlog-cosignature). */
+  witnesses?: { keys: readonly CosignerKey[]; quorum: number };
 }
 
 export interface VerifyFailure {
@@ -98,6 +101,8 @@ export interface VerifyReport {
   checkpointsChecked: number;
   consistencyProofsChecked: number;
   inclusionProofsChecked: number;
+  /** Witnesses whose valid cosignature the latest checkpoint carries (with a witness policy). */
+  cosignedBy?: string[];
   failure?: VerifyFailure;
   /** The state to remember, when verification succeeded. */
   state?: VerifierState;
@@ -192,6 +197,17 @@ export async function verifyLedger(source: LedgerSource, opts: VerifyOptions): P
     }
     const latest = expectations.filter((e) => e.from === 'log').at(-1)!;
     progress(`${expectations.length} checkpoint(s); latest covers ${latest.size} entries`);
+    if (opts.witnesses) {
+      const cosigned = verifyCosignatures(latest.note, opts.witnesses.keys);
+      report.cosignedBy = cosigned.map((c) => c.name);
+      if (cosigned.length < opts.witnesses.quorum) {
+        fail(
+          null,
+          `the latest checkpoint (size ${latest.size}) carries ${cosigned.length} valid cosignature(s) from the given witnesses${cosigned.length ? ` (${report.cosignedBy.join(', ')})` : ''}, fewer than the quorum of ${opts.witnesses.quorum}: the witnesses have not confirmed that this history extends the one they saw`,
+        );
+      }
+      progress(`latest checkpoint cosigned by ${cosigned.length} of the given witnesses (quorum ${opts.witnesses.quorum})`);
+    }
 
     // 2. Entries. Full mode also keeps the leaf hashes of the entries whose inclusion it samples in step 4.
     let frontierAtLatest: CompactRange | undefined;

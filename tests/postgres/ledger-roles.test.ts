@@ -14,7 +14,7 @@ import { DatabaseSource } from '../../src/ledger/verify-sources.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { startHarness, type Harness } from '../harness.ts';
 
-const LEDGER_TABLES = ['ledger_entries', 'ledger_tree_nodes', 'ledger_checkpoints'];
+const LEDGER_TABLES = ['ledger_entries', 'ledger_tree_nodes', 'ledger_checkpoints', 'ledger_cosignatures'];
 const role = `poc_app_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 let h: Harness;
 let app: pg.Client;
@@ -30,6 +30,8 @@ beforeAll(async () => {
   await h.sql(`grant usage on schema public to ${role}`);
   await h.sql(`grant select, insert on ${LEDGER_TABLES.join(', ')} to ${role}`);
   await h.sql(`grant select, update on ledger_state to ${role}`);
+  // What the log knows of its witnesses (migration 0009) is status, updated in place.
+  await h.sql(`grant select, insert, update on ledger_witness_state to ${role}`);
   const url = new URL(h.url!);
   url.username = role;
   app = new pg.Client({ connectionString: url.toString() });
@@ -75,7 +77,7 @@ describe('the application role', () => {
 
   it('cannot update, delete or truncate ledger rows (no such privilege)', async () => {
     for (const table of LEDGER_TABLES) {
-      const column = { ledger_entries: 'type', ledger_tree_nodes: 'hash', ledger_checkpoints: 'note' }[table];
+      const column = { ledger_entries: 'type', ledger_tree_nodes: 'hash', ledger_checkpoints: 'note', ledger_cosignatures: 'line' }[table];
       expect({ table, update: await refusal(`update ${table} set ${column} = ${column}`) }).toEqual({ table, update: '42501' });
       expect({ table, delete: await refusal(`delete from ${table}`) }).toEqual({ table, delete: '42501' });
       expect({ table, truncate: await refusal(`truncate ${table}`) }).toEqual({ table, truncate: '42501' });

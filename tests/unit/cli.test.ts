@@ -47,7 +47,7 @@ describe('command-line tools', () => {
     ['keys', ['rotate-state-key', '--state', 'ZZZ'], '--state must be an ISO 3166-1 alpha-3 code'],
     ['keys', ['rotate-state-key', '--state', 'FRA', '--batch', '0'], '--batch must be an integer from 1 to 100000'],
     ['migrate', ['now'], "Unexpected argument 'now'"],
-    ['ledger-verify', ['--state', 'x.json'], 'give either --url or --database-url'],
+    ['ledger-verify', ['--state', 'x.json'], 'give one of --url, --database-url or --tiles'],
     ['ledger-verify', ['--url', 'http://127.0.0.1:1', '--sample=-1'], '--sample must be a non-negative integer'],
     ['ledger-verify', ['--url', 'http://127.0.0.1:1', '--sample', '-1'], "Option '--sample' argument is ambiguous"],
   ])('%s %j is a usage error', async (cli, args, message) => {

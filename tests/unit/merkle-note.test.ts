@@ -16,7 +16,7 @@ import {
   parseVerifierKey,
   signNote,
   verifierKeyOf,
-} from '../../src/ledger/note.ts';
+} from '../../src/tlog/note.ts';
 
 await initCrypto();
 

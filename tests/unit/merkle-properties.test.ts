@@ -17,8 +17,8 @@ import {
   verifyConsistency,
   verifyInclusion,
   VerificationError,
-} from '../../src/ledger/merkle.ts';
-import { formatCheckpoint, NoteError, openCheckpoint, signNote, verifierKeyOf } from '../../src/ledger/note.ts';
+} from '../../src/tlog/merkle.ts';
+import { formatCheckpoint, NoteError, openCheckpoint, signNote, verifierKeyOf } from '../../src/tlog/note.ts';
 
 await initCrypto();
 

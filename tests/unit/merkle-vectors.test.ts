@@ -21,7 +21,7 @@ import {
   verifyInclusion,
   type NodeId,
   type Range,
-} from '../../src/ledger/merkle.ts';
+} from '../../src/tlog/merkle.ts';
 
 await initCrypto();
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { initCrypto, signingKeyPair, toHex } from '../../src/crypto/index.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from '../../src/ledger/entry.ts';
-import { MemoryTree } from '../../src/ledger/merkle.ts';
-import { formatCheckpoint, signNote, verifierKeyOf } from '../../src/ledger/note.ts';
+import { MemoryTree } from '../../src/tlog/merkle.ts';
+import { formatCheckpoint, signNote, verifierKeyOf } from '../../src/tlog/note.ts';
 import { SourceError, verifyLedger, type LedgerSource, type SourceEntry, type SourceGap, type VerifierState, type VerifyOptions } from '../../src/ledger/verify.ts';
 
 await initCrypto();
