@@ -4,8 +4,9 @@
  * fast-json-stringify (Fastify's own serializer), which writes exactly the
  * schema's properties (anything else in the object is dropped, as with zod's
  * output parsing) without re-parsing the response with zod on every request.
- * A schema JSON Schema cannot express (transforms, custom types) keeps zod's
- * serializer.
+ * Opt-in per schema (`fastSerialized`), for the hot routes whose responses
+ * the service builds field by field; every other route, and a schema JSON
+ * Schema cannot express (transforms, custom types), keeps zod's serializer.
  */
 import fastJson from 'fast-json-stringify';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
@@ -52,9 +53,17 @@ export function compileJsonSerializer(schema: z.ZodType): ((data: unknown) => st
   }
 }
 
+const optedIn = new WeakSet<z.ZodType>();
+
+/** Marks a response schema for the compiled serializer; returns it. */
+export function fastSerialized<T extends z.ZodType>(schema: T): T {
+  optedIn.add(schema);
+  return schema;
+}
+
 export function serializerCompiler(args: SerializerArgs): (data: unknown) => string {
   const schema = args.schema;
-  if (schema instanceof z.ZodType) {
+  if (schema instanceof z.ZodType && optedIn.has(schema)) {
     const compiled = compileJsonSerializer(schema);
     if (compiled) return compiled;
   }
