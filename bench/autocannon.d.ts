@@ -13,6 +13,15 @@ declare module 'autocannon' {
       body?: string;
       headers?: Record<string, string>;
       timeout?: number;
+      /** Per-request hooks; setupRequest may return a changed request (e.g. a fresh body). */
+      requests?: { method?: string; path?: string; body?: string; headers?: Record<string, string>; setupRequest?: (req: RequestParams) => RequestParams }[];
+    }
+
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
     }
 
     interface Histogram {

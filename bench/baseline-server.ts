@@ -1,8 +1,12 @@
 /**
- * Baseline B: the least a server can do to answer GET /v1/contacts/:id from
- * the same PostgreSQL row: Fastify + a pg.Pool, one `select *`, the row as
- * JSON (bytea columns base64). No Kysely, auth, validation, rate limiting,
- * security headers, or decryption: the floor the service is compared to.
+ * The baseline: the least a server can do for each measured path, on the same
+ * PostgreSQL: Fastify + a pg.Pool, no Kysely, auth, validation, rate limiting,
+ * security headers, encryption, ledger or outbox. The floor the service is
+ * compared to.
+ *
+ *   GET  /v1/contacts/:id           one `select *` of the row by id, as JSON (bytea base64)
+ *   POST /v1/requests               BEGIN, one INSERT of the body, COMMIT
+ *   POST /v1/states/:code/contacts  BEGIN, one INSERT of the body, COMMIT
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -14,6 +18,21 @@ function toJson(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** BEGIN, one INSERT, COMMIT on one pooled connection: what any change in its own transaction must at least do. */
+async function insertInTransaction(pool: pg.Pool, text: string, values: unknown[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(text, values);
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export function buildBaselineServer(pool: pg.Pool): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get<{ Params: { id: string } }>('/v1/contacts/:id', async (req, reply) => {
@@ -22,13 +41,20 @@ export function buildBaselineServer(pool: pg.Pool): FastifyInstance {
     if (!row) return reply.code(404).send({ error: 'not found' });
     return toJson(row);
   });
-  // The write baseline: one INSERT of the request body, nothing else (no auth, validation, encryption, ledger or outbox).
   app.post('/v1/requests', async (req, reply) => {
-    await pool.query('insert into baseline_requests (id, body, created_at) values (gen_random_uuid(), $1, now())', [JSON.stringify(req.body)]);
+    await insertInTransaction(pool, 'insert into baseline_requests (id, body, created_at) values (gen_random_uuid(), $1, now())', [JSON.stringify(req.body)]);
+    return reply.code(201).send({ ok: true });
+  });
+  app.post<{ Params: { code: string } }>('/v1/states/:code/contacts', async (req, reply) => {
+    await insertInTransaction(pool, 'insert into baseline_contacts (id, state_code, body, created_at) values (gen_random_uuid(), $1, $2, now())', [
+      req.params.code,
+      JSON.stringify(req.body),
+    ]);
     return reply.code(201).send({ ok: true });
   });
   app.addHook('onReady', async () => {
     await pool.query('create table if not exists baseline_requests (id uuid primary key, body jsonb not null, created_at timestamptz not null)');
+    await pool.query('create table if not exists baseline_contacts (id uuid primary key, state_code text not null, body jsonb not null, created_at timestamptz not null)');
   });
   app.addHook('onClose', () => pool.end());
   return app;

@@ -56,7 +56,8 @@ if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('BENCH_LED
 
 const log = (m: string) => process.stderr.write(`bench:ledger: ${m}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+// NaN (an appender that appended nothing reports null percentiles) stays NaN.
+const round = (x: number | null, digits = 2) => (x === null ? Number.NaN : Number(x.toFixed(digits)));
 
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 6 * 3600_000 });
@@ -98,7 +99,8 @@ async function startService(url: string): Promise<ServerChild> {
 
 /** Runs `count` appender processes together; returns appends per second over all of them. */
 async function appendRun(url: string, count: number) {
-  const startAt = Date.now() + 4000;
+  // Far enough ahead for every child to start (tsx compiles on start; slow on a loaded machine).
+  const startAt = Date.now() + 15_000;
   const runs = Array.from({ length: count }, () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'ledger-appender.ts')], {
       env: {

@@ -44,9 +44,18 @@ export async function measure(
   pid: number,
   headers: Record<string, string>,
   s: LoadSettings,
-  request: { method: 'GET' | 'POST'; body?: string } = { method: 'GET' },
+  request: { method: 'GET' | 'POST'; body?: string; makeBody?: () => string } = { method: 'GET' },
 ): Promise<Measurement> {
-  const base = { url, connections: s.connections, headers, method: request.method, ...(request.body ? { body: request.body } : {}) };
+  const { makeBody } = request;
+  const base = {
+    url,
+    connections: s.connections,
+    headers,
+    method: request.method,
+    ...(request.body ? { body: request.body } : {}),
+    // A fresh body per request (e.g. a unique email address), built by autocannon's setupRequest hook.
+    ...(makeBody ? { requests: [{ method: request.method, setupRequest: (r: autocannon.RequestParams) => ({ ...r, body: makeBody() }) }] } : {}),
+  };
   await autocannon({ ...base, duration: s.warmupSeconds });
   const cpuBefore = cpuSeconds(pid);
   const machineBefore = machineBusySeconds();

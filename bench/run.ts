@@ -1,32 +1,41 @@
 /**
- * `npm run bench`: the directory read path (GET /v1/contacts/{id}) of the real
- * service against a minimal Fastify + pg baseline, on the same PostgreSQL
- * database, one after the other, each server in its own child process.
+ * `npm run bench` (part 1; bench/ledger.ts is part 2): every measured HTTP
+ * path of the real service against a minimal Fastify + pg baseline doing the
+ * least SQL the path must do, on the same PostgreSQL database. Both servers
+ * run at once, each in its own child process; per path the service and then
+ * the baseline are measured back to back, so their ratio is taken under the
+ * same machine load.
+ *
+ *   GET  /v1/contacts/{id}           a delegate of KEN reads a contact of FRA, which granted KEN the domain
+ *                                    (baseline: select the row by id)
+ *   POST /v1/requests                FRA sends KEN a request (baseline: BEGIN, INSERT, COMMIT)
+ *   POST /v1/states/FRA/contacts     FRA adds a contact, unique email per call (baseline: BEGIN, INSERT, COMMIT)
  *
  * Environment:
  *   BENCH_DATABASE_URL  admin URL of the server (default postgres://postgres@127.0.0.1:5432/test);
  *                       database poc_bench is (re)created on it and dropped at the end
- *   BENCH_DURATION      measured seconds per server (default 10), after a 2 s warm-up
+ *   BENCH_DURATION      measured seconds per server and path (default 10), after a 2 s warm-up
  *   BENCH_CONNECTIONS   concurrent connections (default 50)
  *   BENCH_CONTACTS      contacts to seed (default 200)
  *   BENCH_POOL_MAX      pg pool size of each server (default 10, the service's default)
+ *   BENCH_PATHS         comma-separated subset of read,request,contact (default all)
  *   BENCH_CPU_PROF      if set, both children run with --cpu-prof, profiles written to <dir>/service and
- *                       <dir>/baseline (summarise with `tsx bench/profile-top.ts <file> 30 $BENCH_DURATION`)
+ *                       <dir>/baseline (summarise with `tsx bench/profile-top.ts <file> 30`)
  *
  * Exit status: 1 if PostgreSQL is unreachable, a step fails, or any response
- * was not 2xx; 0 otherwise (whether the goal is met is reported, not enforced).
+ * was not 2xx; 0 otherwise (whether the goals are met is reported, not enforced).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllNow, spawnServer, type ServerChild } from './child.ts';
 import { clockTicksPerSecond } from './cpu.ts';
 import { checkPostgres, dropBenchDatabase, PostgresUnreachable, recreateBenchDatabase } from './db.ts';
 import { allOk, measure, type LoadSettings, type Measurement } from './load.ts';
-import { GOAL_RATIO, printReport, ratios, writeReport, type Report } from './report.ts';
-import { delegateToken, probe, seed } from './seed.ts';
+import { goalMet, printReport, ratios, writeReport, type PathGoal, type PathResult, type Report } from './report.ts';
+import { call, delegateToken, probe, sampleContact, seed } from './seed.ts';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
@@ -45,6 +54,9 @@ const load: LoadSettings = {
 };
 const contactCount = intFromEnv('BENCH_CONTACTS', 200);
 const poolMax = intFromEnv('BENCH_POOL_MAX', 10);
+const PATHS = ['read', 'request', 'contact'] as const;
+const selected = (process.env.BENCH_PATHS ?? PATHS.join(',')).split(',').map((p) => p.trim());
+for (const p of selected) if (!(PATHS as readonly string[]).includes(p)) throw new Error(`BENCH_PATHS: unknown path ${p} (known: ${PATHS.join(', ')})`);
 const cpuProfDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const profileArgs = (name: string) => (cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfDir, name)] : []);
 
@@ -96,8 +108,8 @@ async function main(): Promise<number> {
   }
 
   dataDir = mkdtempSync(path.join(tmpdir(), 'poc-bench-'));
+  const loadAverage = loadavg();
   const databaseUrl = await recreateBenchDatabase();
-  const endpoint = '/v1/contacts/{id}';
   try {
     log(`service: starting on database poc_bench${cpuProfDir ? ` (CPU profiles into ${cpuProfDir})` : ''}`);
     const service = await start(
@@ -112,43 +124,82 @@ async function main(): Promise<number> {
         LOG_LEVEL: 'warn',
         RATE_LIMIT_MAX: '100000000',
         DATA_DIR: dataDir,
+        NOTIFY_POLL_MS: '0', // measure the write path; delivery is the worker's job
+        SLA_SWEEP_MS: '3600000',
       },
       profileArgs('service'),
     );
-    const token = delegateToken(JWT_SECRET);
-    const headers = { authorization: `Bearer ${token}` };
-    log(`seeding ${contactCount} contacts through the API`);
-    const ids = await seed(service.baseUrl, token, contactCount);
+    const fra = delegateToken(JWT_SECRET, 'FRA');
+    const ken = delegateToken(JWT_SECRET, 'KEN');
+    log(`seeding ${contactCount} contacts of FRA through the API; FRA grants KEN the technical domain`);
+    const ids = await seed(service.baseUrl, fra, contactCount);
+    await call(service.baseUrl, ken, 'PUT', '/v1/states/KEN/participation');
+    await call(service.baseUrl, ken, 'POST', '/v1/states/KEN/contacts', sampleContact('ken'));
+    await call(service.baseUrl, fra, 'PUT', '/v1/states/FRA/disclosures/KEN', { mode: 'unilateral', domains: ['technical'] });
     const id = ids[Math.floor(ids.length / 2)]!;
-    const target = `/v1/contacts/${id}`;
-
-    await probe(service.baseUrl, target, headers);
-    log(`service: measuring GET ${target}`);
-    const a = await measure('service', service.baseUrl + target, service.pid, headers, load);
-    await stop(service);
 
     log('baseline: starting');
     const baseline = await start('serve-baseline.ts', { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(poolMax) }, profileArgs('baseline'));
-    await probe(baseline.baseUrl, target, {});
-    log(`baseline: measuring GET ${target}`);
-    const b = await measure('baseline', baseline.baseUrl + target, baseline.pid, {}, load);
+
+    const results: PathResult[] = [];
+    const json = { 'content-type': 'application/json' };
+    const run = async (
+      name: string,
+      baselineDoes: string,
+      goal: PathGoal,
+      target: string,
+      serviceHeaders: Record<string, string>,
+      request: Parameters<typeof measure>[5] = { method: 'GET' },
+      baselineHeaders: Record<string, string> = {},
+    ) => {
+      log(`service: measuring ${name}`);
+      const a = await measure('service', service.baseUrl + target, service.pid, serviceHeaders, load, request);
+      log(`baseline: measuring ${name}`);
+      const b = await measure('baseline', baseline.baseUrl + target, baseline.pid, baselineHeaders, load, request);
+      const r = ratios(a, b);
+      results.push({ path: name, service: a, baseline: b, baselineDoes, ratios: r, goal: { ...goal, met: goalMet(r, goal) } });
+    };
+
+    if (selected.includes('read')) {
+      const target = `/v1/contacts/${id}`;
+      await probe(service.baseUrl, target, { authorization: `Bearer ${ken}` });
+      await probe(baseline.baseUrl, target, {});
+      await run('GET /v1/contacts/{id} (KEN reads an FRA contact under a grant)', 'select the row by id', { ratio: 0.8, cpuRatio: 1.5 }, target, {
+        authorization: `Bearer ${ken}`,
+      });
+    }
+    if (selected.includes('request')) {
+      const body = JSON.stringify({
+        to: 'KEN',
+        domain: 'technical',
+        type: 'request-for-assistance',
+        urgency: 'urgent',
+        subject: 'Ransomware on port authority systems',
+        incidentSummary: 'Since 03:00 UTC the port authority network is encrypted; indicators point to infrastructure in your jurisdiction.',
+        ask: 'Please help take down the command-and-control servers.',
+        tlp: 'AMBER',
+        language: 'en',
+      });
+      await run('POST /v1/requests (FRA to KEN)', 'BEGIN, one INSERT, COMMIT', { ratio: 0.5 }, '/v1/requests', { authorization: `Bearer ${fra}`, ...json }, { method: 'POST', body }, json);
+    }
+    if (selected.includes('contact')) {
+      let n = 0;
+      const makeBody = () => JSON.stringify(sampleContact(`b${(n += 1)}`));
+      await run('POST /v1/states/{code}/contacts (FRA)', 'BEGIN, one INSERT, COMMIT', { ratio: 0.5 }, '/v1/states/FRA/contacts', { authorization: `Bearer ${fra}`, ...json }, { method: 'POST', makeBody }, json);
+    }
+    await stop(service);
     await stop(baseline);
 
-    const r = ratios(a, b);
     const report: Report = {
       date: new Date().toISOString(),
-      endpoint,
       settings: { ...load, contacts: contactCount, poolMax },
-      environment: { node: process.version, cpus: cpus().length, postgres, clockTicks: clockTicksPerSecond() },
-      service: a,
-      baseline: b,
-      ratios: r,
-      goal: { description: `goal: service >= ${GOAL_RATIO} x baseline req/s`, met: r.requestsPerSecond >= GOAL_RATIO },
+      environment: { node: process.version, cpus: cpus().length, postgres, clockTicks: clockTicksPerSecond(), loadAverage },
+      paths: results,
     };
     printReport(report);
     log(`results written to ${path.relative(process.cwd(), writeReport(report, path.join(BENCH_DIR, 'results')))}`);
 
-    const failed = [a, b].filter((m) => !allOk(m));
+    const failed = results.flatMap((p) => [p.service, p.baseline]).filter((m) => !allOk(m));
     for (const m of failed) console.error(`NOT ALL RESPONSES 2xx: ${describeFailures(m)}`);
     return failed.length > 0 ? 1 : 0;
   } finally {

@@ -14,7 +14,7 @@ export function delegateToken(secret: string, state = BENCH_STATE): string {
   return sign({ sub: `bench-delegate-${state}`, role: 'delegate', state });
 }
 
-function sampleContact(i: number) {
+export function sampleContact(i: number | string) {
   return {
     domains: ['technical'],
     name: `Jeanne Dupont-Łukasiewicz ${i}`,
@@ -30,7 +30,7 @@ function sampleContact(i: number) {
   };
 }
 
-async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

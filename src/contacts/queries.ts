@@ -1,5 +1,5 @@
 /** SQL for contacts. Rows carry ciphertexts; decryption happens in the service. */
-import { sql, type CompiledQuery, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { Queryable } from '../db/index.ts';
 import type { ContactsTable } from '../db/schema.ts';
 
@@ -25,6 +25,33 @@ export async function findById(q: Queryable, id: string, lock = false): Promise<
   findByIdCompiled ??= withKey(q).where('contacts.id', '=', ID_SLOT).compile();
   const compiled = findByIdCompiled;
   const result = await q.executeQuery<ContactRowWithKey>({ ...compiled, parameters: compiled.parameters.map((p) => (p === ID_SLOT ? id : p)) });
+  return result.rows[0];
+}
+
+/** A contact as a reader fetches it: the row, its wrapped key, and (when they matter) the grants deciding access. */
+export type ContactReadRow = ContactRowWithKey & { grants: unknown[] | null };
+
+/**
+ * The read path in one statement, compiled once: the contact of a
+ * participating state with its wrapped key and, for a delegate of another
+ * state ($2) reading a confidential contact, the grants between the two
+ * states (an empty list when the reader's state does not participate; null
+ * when grants cannot matter). `grantsSql(owner, viewer)` is the disclosure
+ * domain's SQL for those grants.
+ */
+export function readStatement(grantsSql: (owner: string, viewer: string) => string): string {
+  return `select c.*, k.kek_id, k.wrapped_key,
+    case when $2::text is null or c.visibility = 'public' or c.state_code = $2::text then null
+         when (select s.status from states s where s.code = $2::text) is distinct from 'participating' then '[]'::json
+         else ${grantsSql('c.state_code', '$2::text')} end as grants
+    from contacts c
+    join state_keys k on k.id = c.key_id
+    join states st on st.code = c.state_code
+    where c.id = $1::uuid and st.status = 'participating'`;
+}
+
+export async function findForReader(q: Queryable, statement: string, id: string, viewerState: string | null): Promise<ContactReadRow | undefined> {
+  const result = await q.executeQuery<ContactReadRow>(CompiledQuery.raw(statement, [id, viewerState]));
   return result.rows[0];
 }
 

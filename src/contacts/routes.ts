@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, limitQuery, problemSchema, receiptSchema, stateParams } from '../http/schemas.ts';
+import { fastSerialized } from '../http/serializer.ts';
 import { contactSchema, createContactSchema, DOMAINS, updateContactSchema } from './schemas.ts';
 import type { ContactsService } from './service.ts';
 
-const mutation = z.object({ contact: contactSchema, receipt: receiptSchema });
+const mutation = fastSerialized(z.object({ contact: contactSchema, receipt: receiptSchema }));
+const single = fastSerialized(contactSchema);
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema } as const;
 
 /** If-Match carries the contact version (as returned in ETag), quoted or not. */
@@ -54,7 +56,7 @@ export const contactsRoutes =
         tags: ['contacts'],
         summary: 'One contact (404 unless the caller may see it)',
         params: idParams,
-        response: { 200: contactSchema, ...errors },
+        response: { 200: single, ...errors },
       },
       handler: async (req, reply) => {
         const contact = await contacts.get(req.actor!, req.params.id);

@@ -17,6 +17,7 @@ import type { LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { NO_ACCESS, type Access, type DisclosureService } from '../disclosure/service.ts';
 import { normalisePhone } from './phone.ts';
+import type { GrantTuple } from '../disclosure/service.ts';
 import * as queries from './queries.ts';
 import type { ContactRow, ContactRowWithKey } from './queries.ts';
 import type { ContactFields, ContactPatch, ContactView, Domain, Visibility } from './schemas.ts';
@@ -235,10 +236,14 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
       .catch(duplicateEmail);
   }
 
+  /** The read path's single statement (contact, key and the grants that decide access), built once. */
+  const readStatement = queries.readStatement(disclosure.readAccess.grantsSql);
+
   async function get(actor: Actor, id: string): Promise<ContactView> {
-    const row = await queries.findById(db, id);
+    const viewer = actor.role === 'delegate' ? actor.state : null;
+    const row = await queries.findForReader(db, readStatement, id, viewer);
     if (!row) throw notFound('contact');
-    const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(db, actor) : NO_ACCESS;
+    const access = viewer !== null && row.grants !== null && needsGrants(actor, meta(row)) ? disclosure.readAccess.access(viewer, row.grants as GrantTuple[]) : NO_ACCESS;
     if (!canSee(actor, meta(row), access)) throw notFound('contact');
     return view(row, openFields(row), seesNote(actor, row), rowKey(row));
   }

@@ -47,3 +47,22 @@ export async function participatingStates(q: Queryable): Promise<string[]> {
   const rows = await q.selectFrom('states').select('code').where('status', '=', 'participating').execute();
   return rows.map((r) => r.code);
 }
+
+/** A grant as the read query returns it (json_build_array). */
+export type GrantTuple = [owner: string, counterpart: string, mode: Grant['mode'], domains: string[]];
+
+/**
+ * SQL expression (text, for a statement compiled once) of the grants that
+ * decide what `viewer` sees of `owner`'s contacts: the owner's grants to the
+ * viewer or to everyone, and the viewer's grants back (for reciprocity), as a
+ * json array of GrantTuple. Both arguments are SQL expressions; the caller
+ * checks that both states participate.
+ */
+export function grantsBetweenSql(owner: string, viewer: string): string {
+  return `(select coalesce(json_agg(json_build_array(g.owner_state, g.counterpart, g.mode, g.domains)), '[]'::json)
+     from disclosure_grants g
+     where (g.owner_state = ${owner} and g.counterpart in (${viewer}, '*'))
+        or (g.owner_state = ${viewer} and g.counterpart in (${owner}, '*')))`;
+}
+
+export const tupleToGrant = ([owner, counterpart, mode, domains]: GrantTuple): Grant => ({ owner, counterpart, mode, domains });

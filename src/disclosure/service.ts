@@ -21,6 +21,7 @@ export interface Access {
 const NOTHING: ReadonlySet<string> = new Set();
 export const NO_ACCESS: Access = { domainsFrom: () => NOTHING };
 
+export type { GrantTuple } from './queries.ts';
 export type GrantStatus = ReturnType<typeof statusOf> | 'pending-participation' | 'directory-wide';
 
 export interface GrantView {
@@ -68,6 +69,26 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
       },
     };
   }
+
+  /**
+   * What `viewer` may see of one owner's contacts, from the grants a single
+   * read statement fetched with the contact (grantsBetweenSql): the same
+   * rules as accessFor, without the two extra queries on the read path.
+   */
+  const readAccess = {
+    grantsSql: queries.grantsBetweenSql,
+    access(viewer: string, grants: readonly queries.GrantTuple[]): Access {
+      const all = grants.map(queries.tupleToGrant);
+      const memo = new Map<string, ReadonlySet<string>>();
+      return {
+        domainsFrom(owner) {
+          let d = memo.get(owner);
+          if (!d) memo.set(owner, (d = effectiveDomains(all, owner, viewer)));
+          return d;
+        },
+      };
+    },
+  };
 
   /** Owners whose disclosure to `viewer` is open in at least one domain (to narrow directory queries). */
   async function ownersVisibleTo(q: Queryable, actor: Actor, access: Access): Promise<string[]> {
@@ -254,7 +275,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     return { granted, received };
   }
 
-  return { accessFor, ownersVisibleTo, grant, revoke, list };
+  return { accessFor, readAccess, ownersVisibleTo, grant, revoke, list };
 }
 
 export type DisclosureService = ReturnType<typeof createDisclosureService>;

@@ -19,12 +19,14 @@ import { forbidden, notFound, Problem } from '../http/problem.ts';
 import { parseTilePath, TILE_WIDTH } from '../tlog/tiles.ts';
 import { problemSchema } from '../http/schemas.ts';
 import type { StoredCheckpoint } from './checkpoints.ts';
-import type { LedgerEntry } from './entry.ts';
 import { encodeBase64 } from './note.ts';
 import type { LedgerService } from './service.ts';
 import { tileBytes } from './tiles.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
+/** Entries per page: delegates, and the secretariat and auditors (who download the whole ledger to verify it). */
+const MAX_PAGE = 1000;
+const MAX_PAGE_AUDITORS = 10_000;
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const entrySchema = z
@@ -77,7 +79,13 @@ export const ledgerRoutes =
         summary: 'Ledger entries from an index (secretariat and auditors: all; delegates: entries their state is party to)',
         querystring: z.object({
           from: z.coerce.number().int().min(0).default(0),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_PAGE_AUDITORS)
+            .default(100)
+            .describe(`At most ${MAX_PAGE_AUDITORS} for the secretariat and auditors (full verification), ${MAX_PAGE} for delegates`),
         }),
         response: {
           200: z.object({
@@ -89,12 +97,16 @@ export const ledgerRoutes =
           403: problemSchema,
         },
       },
-      handler: async (req) => {
+      handler: async (req, reply) => {
         const actor = req.actor!;
         if (actor.role === 'observer') throw forbidden('observers cannot read the ledger');
-        const page = await ledger.list(db, actor, req.query.from, req.query.limit);
-        // Served exactly as logged: the loose schema lets any field through, so the leaf hash recomputes.
-        return { entries: page.entries.map((e) => ({ ...e, entry: e.entry as LedgerEntry & Record<string, unknown> })), next: page.next };
+        if (actor.role === 'delegate' && req.query.limit > MAX_PAGE) throw new Problem('bad-request', `limit must not exceed ${MAX_PAGE}`);
+        const page = await ledger.listCanonical(db, actor, req.query.from, req.query.limit);
+        // Served exactly as logged: each entry is its stored canonical JSON text, verbatim (the schema above documents it).
+        const entries = page.entries.map((e) => `{"index":${e.index},"leafHash":"${e.leafHash}","entry":${e.canonical}}`);
+        const body = `{"entries":[${entries.join(',')}],"next":${page.next === null ? 'null' : page.next}}`;
+        // A string with a JSON content type is sent as it is (the type provider only knows the object shape).
+        return reply.type('application/json').send(body as never);
       },
     });
 

@@ -164,6 +164,35 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     };
   }
 
+  /**
+   * The same page with each entry's stored canonical text, for serving it
+   * verbatim (no parse and re-serialisation per entry). Each text is still
+   * checked to be JSON, so a corrupt row fails the page as list() does.
+   */
+  async function listCanonical(
+    db: Queryable,
+    actor: Actor,
+    from: number,
+    limit: number,
+  ): Promise<{ entries: { index: number; leafHash: string; canonical: string }[]; next: number | null }> {
+    let query = db
+      .selectFrom('ledger_entries')
+      .select(['seq', 'canonical', 'leaf_hash'])
+      .where('seq', '>=', from)
+      .orderBy('seq')
+      .limit(limit + 1);
+    if (actor.role === 'delegate') query = query.where(sql<boolean>`parties @> array[${actor.state}]::text[]`);
+    const rows = await query.execute();
+    const page = rows.slice(0, limit);
+    return {
+      entries: page.map((r) => {
+        JSON.parse(r.canonical);
+        return { index: Number(r.seq), leafHash: toHex(r.leaf_hash), canonical: r.canonical };
+      }),
+      next: rows.length > limit ? Number(rows[limit]!.seq) : null,
+    };
+  }
+
   async function size(db: Queryable): Promise<number> {
     return treeSize(db);
   }
@@ -210,7 +239,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     return { from, to, proof: await storedConsistencyProof(db, from, to) };
   }
 
-  return { append, appendAll, list, size, inclusionProof, consistencyProof, checkpoints, witnessing };
+  return { append, appendAll, list, size, inclusionProof, consistencyProof, listCanonical, checkpoints, witnessing };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

@@ -62,7 +62,13 @@ describe('ledger core', () => {
     const second = await entries(auditor, `?from=${first.next}&limit=4`);
     expect(second.entries.map((e) => e.index)).toEqual([4, 5]);
     expect(second.next).toBeNull();
-    expect((await h.request({ method: 'GET', url: '/v1/ledger/entries?limit=1001', token: auditor })).statusCode).toBe(400);
+    // Pages of up to 10,000 entries for auditors and the secretariat (full verification), 1,000 for delegates.
+    expect((await h.request({ method: 'GET', url: '/v1/ledger/entries?limit=10000', token: auditor })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/v1/ledger/entries?limit=10001', token: auditor })).statusCode).toBe(400);
+    expect((await h.request({ method: 'GET', url: '/v1/ledger/entries?limit=1000', token: h.token('delegate', 'DEU') })).statusCode).toBe(200);
+    const tooBig = await h.request({ method: 'GET', url: '/v1/ledger/entries?limit=1001', token: h.token('delegate', 'DEU') });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('shows delegates only the entries their state is party to; observers and anonymous callers none', async () => {
