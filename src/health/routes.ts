@@ -10,13 +10,13 @@ export const healthRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/healthz', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
       handler: async () => ({ status: 'ok' as const }),
     });
 
     app.get('/readyz', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: {
         tags: ['health'],
         summary: 'The database is reachable and every migration is applied',
