@@ -164,7 +164,6 @@ export const ACTIONS = {
   'users.list': {
     write: false,
     rule: (a, r) => isStaff(a) || (r.state !== undefined && r.state !== null && isAuthorityOf(a, r.state)),
-    byRoute: true,
     deny: () => "only the secretariat, auditors and a state's authority (its own state: ?state=) may list users",
   },
   'users.read': { write: false, rule: (a, { user: u }) => !!u && (u.self || isStaff(a) || managesUser(a, u)), deny: () => 'no such user' },
