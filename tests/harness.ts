@@ -38,6 +38,8 @@ export interface Harness {
   token(role: Role, state?: string, extra?: Record<string, unknown>): string;
   /** The trust mode the service runs in. */
   authMode: 'claims' | 'registry';
+  /** Resolves once the users of every token minted so far are registered (registry mode). */
+  settled(): Promise<void>;
   request(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** Connection URL of the test database (postgres backend only). */
   url: string | undefined;
@@ -126,6 +128,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return result.rows;
     },
     authMode: config.AUTH_MODE,
+    async settled() {
+      await registered;
+    },
     token(role, state, extra = {}) {
       const sub = `${role}-${state ?? 'x'}-${randomUUID().slice(0, 8)}`;
       if (config.AUTH_MODE === 'registry' && !('sub' in extra)) {
