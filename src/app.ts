@@ -31,6 +31,9 @@ import { notificationsRoutes } from './notifications/routes.ts';
 import type { Services } from './services.ts';
 import { statesRoutes } from './states/routes.ts';
 import { governanceRoutes } from './governance/routes.ts';
+import { usersRoutes } from './users/routes.ts';
+import { apiKeysRoutes } from './apikeys/routes.ts';
+import { pendingRoutes } from './pending/routes.ts';
 
 export interface AppOptions {
   config: Pick<
@@ -43,6 +46,9 @@ export interface AppOptions {
     | 'JWT_ISSUER'
     | 'JWT_AUDIENCE'
     | 'JWT_MAX_TTL_SECONDS'
+    | 'JWT_JWKS_URL'
+    | 'JWT_JWKS_COOLDOWN_MS'
+    | 'AUTH_MODE'
     | 'TRUST_PROXY'
     | 'METRICS_TOKEN'
     | 'CORS_ORIGINS'
@@ -136,10 +142,12 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
         { name: 'governance', description: "The members' own decisions: proposals, votes under configurable rules, observer accreditation" },
         { name: 'notifications', description: "A state's webhook (Standard Webhooks signatures); notifications carry no confidential content" },
         { name: 'exports', description: 'Signed, optionally encrypted offline copies of what a state may see (json, vCard, CSV)' },
+        { name: 'users', description: 'Who speaks for a state: the user registry and API keys' },
+        { name: 'dual-control', description: "A state's two-person rule: pending changes approved by a second user" },
       ],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, role (delegate|secretariat|auditor|observer), state (ISO 3166-1 alpha-3, delegates), exp' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key', description: 'A JWT (claims mode: sub, role (delegate|authority|secretariat|auditor|observer), state (ISO 3166-1 alpha-3, delegates and authorities), exp; registry mode: iss and sub, role and state from the user registry) or an API key (pocdir_…)' },
         },
       },
       security: [{ bearer: [] }],
@@ -164,12 +172,17 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     maxTtlSeconds: config.JWT_MAX_TTL_SECONDS,
+    jwksUrl: config.JWT_JWKS_URL,
+    jwksCooldownMs: config.JWT_JWKS_COOLDOWN_MS,
+    mode: config.AUTH_MODE,
+    resolveUser: services.users.resolve,
+    resolveApiKey: services.apiKeys.resolve,
   });
 
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { action: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
-      route.config = { ...route.config, public: true };
+      route.config = { ...route.config, action: 'public' };
     });
     // The docs page runs an inline script: relax the CSP for this context only.
     docs.addHook('onSend', async (_req, reply) => {
@@ -181,7 +194,7 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
   const { db } = services;
   await app.register(healthRoutes(db));
   await app.register(statesRoutes(services.states));
-  await app.register(contactsRoutes(services.contacts));
+  await app.register(contactsRoutes(services.contacts, services.pending));
   await app.register(disclosureRoutes(services.disclosure));
   await app.register(requestsRoutes(services.requests, services.governance.templateVersion));
   await app.register(checksRoutes(services.checks));
@@ -190,5 +203,8 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
   await app.register(notificationsRoutes(services.notifications));
   await app.register(governanceRoutes(services.governance));
   await app.register(exportsRoutes(services.exports));
+  await app.register(usersRoutes(services.users));
+  await app.register(apiKeysRoutes(services.apiKeys));
+  await app.register(pendingRoutes(services.pending));
   return base;
 }

@@ -64,6 +64,14 @@ export const configSchema = z
     JWT_AUDIENCE: optionalString,
     /** Longest accepted token lifetime (exp - iat, or exp - now without iat), in seconds. */
     JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(31 * 86_400).default(43_200),
+    /** OpenID Connect: verify tokens with the provider's JWKS (keys by kid, refetched on rotation); needs JWT_ISSUER. */
+    JWT_JWKS_URL: z.url().optional(),
+    /** Minimum time between two JWKS refetches (an unknown kid triggers one). */
+    JWT_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** claims: a trusted token asserts role and state; registry: it proves only issuer and subject, role and state come from the user registry. Default: registry in production, claims otherwise. */
+    AUTH_MODE: z.enum(['claims', 'registry']).optional(),
+    /** Dual control: hours before a pending change expires. */
+    PENDING_CHANGE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
     /** base64 32-byte Ed25519 seed that signs ledger checkpoints; generated in development. */
     LEDGER_SIGNING_KEY: base64Key.optional(),
     /** The log's identity: first line of every checkpoint and name of its signing key (C2SP signed-note). */
@@ -195,17 +203,19 @@ export const configSchema = z
       for (const name of ['POC_MASTER_KEY', 'POC_INDEX_KEY', 'LEDGER_SIGNING_KEY', 'EXPORT_SIGNING_KEY'] as const) {
         if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
       }
-      if (!c.JWT_SECRET && !c.JWT_PUBLIC_KEY) {
-        ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'JWT_PUBLIC_KEY or JWT_SECRET is required in production' });
+      if (!c.JWT_SECRET && !c.JWT_PUBLIC_KEY && !c.JWT_JWKS_URL) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'JWT_PUBLIC_KEY, JWT_JWKS_URL or JWT_SECRET is required in production' });
       }
     }
     if (c.LEDGER_WITNESS_QUORUM > c.LEDGER_WITNESSES.length) {
       ctx.addIssue({ code: 'custom', path: ['LEDGER_WITNESS_QUORUM'], message: `is ${c.LEDGER_WITNESS_QUORUM} but only ${c.LEDGER_WITNESSES.length} witness(es) are configured in LEDGER_WITNESSES` });
     }
-    if (c.JWT_SECRET && c.JWT_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
+    if ([c.JWT_SECRET, c.JWT_PUBLIC_KEY, c.JWT_JWKS_URL].filter(Boolean).length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set one of JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URL' });
     }
-  });
+    if (c.JWT_JWKS_URL && !c.JWT_ISSUER) ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'is required with JWT_JWKS_URL' });
+  })
+  .transform((c) => ({ ...c, AUTH_MODE: c.AUTH_MODE ?? (c.NODE_ENV === 'production' ? ('registry' as const) : ('claims' as const)) }));
 
 export type Config = z.infer<typeof configSchema>;
 

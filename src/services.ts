@@ -19,6 +19,9 @@ import { keyFromBytes } from './crypto/index.ts';
 import { createNotificationsService } from './notifications/service.ts';
 import { createLogger } from './logger.ts';
 import type { Logger } from 'pino';
+import { createUsersService } from './users/service.ts';
+import { createApiKeysService } from './apikeys/service.ts';
+import { createPendingService } from './pending/service.ts';
 
 export function createServices({
   db,
@@ -74,7 +77,27 @@ export function createServices({
     rateMax: config.EXPORT_RATE_MAX,
     rateWindowMs: config.EXPORT_RATE_WINDOW_MS,
   });
-  return { db, keys, ledger, states, disclosure, governance, contacts, rotation, idempotency, requests, notifications, checks, exports };
+  const users = createUsersService({
+    db,
+    clock,
+    ledger,
+    sealKey: keyFromBytes(indexKey(keyring, 'seal:users')),
+    identityKey: indexKey(keyring, 'bidx:users.identity'),
+    defaultIssuer: config.JWT_ISSUER ?? '',
+  });
+  const apiKeys = createApiKeysService({ db, clock, ledger, users });
+  const pending = createPendingService({ db, clock, keys, ledger, users, ttlHours: config.PENDING_CHANGE_TTL_HOURS });
+  // Dual control: how an approved change to contacts is applied (in the approval's transaction).
+  pending.register('contacts.create', (actor, c, within) => {
+    const { state, input } = c as { state: string; input: Parameters<typeof contacts.create>[2] };
+    return contacts.create(actor, state, input, within);
+  });
+  pending.register('contacts.update', (actor, c, within) => {
+    const { id, patch, ifMatch } = c as { id: string; patch: Parameters<typeof contacts.update>[2]; ifMatch?: number };
+    return contacts.update(actor, id, patch, ifMatch, within);
+  });
+  pending.register('contacts.delete', (actor, c, within) => contacts.remove(actor, (c as { id: string }).id, within));
+  return { db, keys, ledger, states, disclosure, contacts, rotation, idempotency, requests, notifications, checks, exports, governance, users, apiKeys, pending };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -41,7 +41,10 @@ export async function startCluster(count: number, opts: HarnessOptions = {}): Pr
   if (!h.url) throw new Error('startCluster needs the postgres backend');
   const wrap = (service: Service): Instance => ({
     service,
-    request: ({ token, headers, ...rest }) => service.app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } }),
+    request: async ({ token, headers, ...rest }) => {
+      await h.settled();
+      return service.app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    },
   });
   const instances: Instance[] = [wrap(h.service)];
   const dirs: string[] = [];

@@ -13,6 +13,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { Role } from '../src/auth/actor.ts';
 import type { Clock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/index.ts';
@@ -29,7 +30,16 @@ export interface Harness {
   /** Raw SQL on the same database, for assertions on what is stored. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   logs: string[];
-  token(role: 'delegate' | 'secretariat' | 'auditor' | 'observer', state?: string, extra?: Record<string, unknown>): string;
+  /**
+   * A signed token for a new subject with this role (and state). In registry
+   * mode (AUTH_MODE=registry) the subject is also registered with that role
+   * before the next request() runs, so tests read the same in both modes.
+   */
+  token(role: Role, state?: string, extra?: Record<string, unknown>): string;
+  /** The trust mode the service runs in. */
+  authMode: 'claims' | 'registry';
+  /** Resolves once the users of every token minted so far are registered (registry mode). */
+  settled(): Promise<void>;
   request(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   /** Connection URL of the test database (postgres backend only). */
   url: string | undefined;
@@ -104,6 +114,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const service = await startService(config, createLogger(config.LOG_LEVEL, sink), { database: handle, ...(opts.clock ? { clock: opts.clock } : {}) });
   await service.app.ready();
   const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
+  const SYSTEM = { sub: 'system:test-harness', role: 'secretariat' as const, state: null };
+  let registered: Promise<unknown> = Promise.resolve();
   const harness: Harness = {
     app: service.app,
     service,
@@ -115,10 +127,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const result = await handle.db.executeQuery<T>(CompiledQuery.raw(text, params));
       return result.rows;
     },
-    token(role, state, extra = {}) {
-      return sign({ sub: `${role}-${state ?? 'x'}-${randomUUID().slice(0, 8)}`, role, ...(state ? { state } : {}), ...extra });
+    authMode: config.AUTH_MODE,
+    async settled() {
+      await registered;
     },
-    request({ token, headers, ...rest }) {
+    token(role, state, extra = {}) {
+      const sub = `${role}-${state ?? 'x'}-${randomUUID().slice(0, 8)}`;
+      if (config.AUTH_MODE === 'registry' && !('sub' in extra)) {
+        const input = { subject: sub, role, ...(state ? { state } : {}), displayName: `Test ${role}` };
+        registered = registered.then(() => service.services.users.register(SYSTEM, input));
+      }
+      return sign({ sub, role, ...(state ? { state } : {}), ...extra });
+    },
+    async request({ token, headers, ...rest }) {
+      await registered;
       return service.app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
     },
     async close() {

@@ -1,22 +1,32 @@
-/** Who is calling: the verified claims of a bearer token, reduced to what authorisation needs. */
+/** Who is calling: the verified claims of a bearer token (or a registry user / API key), reduced to what authorisation needs. */
 import { z } from 'zod';
 import { isIso3166Alpha3 } from '../states/iso3166.ts';
 
-export const ROLES = ['delegate', 'secretariat', 'auditor', 'observer'] as const;
+export const ROLES = ['delegate', 'authority', 'secretariat', 'auditor', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles that speak for one state and carry a state. */
+export const STATE_ROLES: readonly Role[] = ['delegate', 'authority'];
+
+export const API_KEY_SCOPES = ['read', 'write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface Actor {
   readonly sub: string;
   readonly role: Role;
-  /** ISO 3166-1 alpha-3 code of the delegate's state; null for other roles. */
+  /** ISO 3166-1 alpha-3 code of the delegate's or authority's state; null for other roles. */
   readonly state: string | null;
-  /** The token's `iss`, when it has one: part of the caller's identity (idempotency keys are scoped to it). */
-  readonly issuer?: string | null;
+  /** Token issuer (registry and OIDC modes); absent for claims tokens without `iss`. */
+  readonly iss?: string | undefined;
+  /** The registry user this caller is (registry mode, API keys). */
+  readonly userId?: string | undefined;
+  /** Set when the caller uses an API key: its id and scopes. */
+  readonly apiKeyId?: string | undefined;
+  readonly scopes?: readonly ApiKeyScope[] | undefined;
 }
 
 /** Control characters (NUL included) and lone surrogates: a subject is stored and logged as text, so neither may reach it. */
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
-const printable = (s: string) => !CONTROL.test(s);
+export const printable = (s: string) => !CONTROL.test(s);
 
 export const claimsSchema = z
   .object({
@@ -27,8 +37,8 @@ export const claimsSchema = z
     exp: z.number(),
   })
   .superRefine((c, ctx) => {
-    if (c.role === 'delegate' && !(c.state && isIso3166Alpha3(c.state))) {
-      ctx.addIssue({ code: 'custom', path: ['state'], message: 'a delegate token needs an ISO 3166-1 alpha-3 state claim' });
+    if (STATE_ROLES.includes(c.role) && !(c.state && isIso3166Alpha3(c.state))) {
+      ctx.addIssue({ code: 'custom', path: ['state'], message: `a ${c.role} token needs an ISO 3166-1 alpha-3 state claim` });
     }
   });
 
@@ -36,7 +46,5 @@ export function actorFromClaims(claims: unknown): Actor | null {
   const parsed = claimsSchema.safeParse(claims);
   if (!parsed.success) return null;
   const { sub, role, state, iss } = parsed.data;
-  return { sub, role, state: role === 'delegate' ? state! : null, issuer: iss ?? null };
+  return { sub, role, state: STATE_ROLES.includes(role) ? state! : null, ...(iss ? { iss } : {}) };
 }
-
-export const isDelegateOf = (actor: Actor, state: string): boolean => actor.role === 'delegate' && actor.state === state;

@@ -41,6 +41,7 @@ export const checksRoutes =
   (checks: ChecksService): FastifyPluginAsyncZod =>
   async (app) => {
     app.post('/v1/checks', {
+      config: { action: 'checks.start' },
       schema: {
         tags: ['secretariat'],
         summary: 'Start a reachability check ("ping test") of all or some participating states (secretariat)',
@@ -58,6 +59,7 @@ export const checksRoutes =
     });
 
     app.get('/v1/checks', {
+      config: { action: 'checks.list' },
       schema: {
         tags: ['secretariat'],
         summary: 'Check rounds (secretariat, auditors)',
@@ -67,6 +69,7 @@ export const checksRoutes =
     });
 
     app.get('/v1/checks/:id', {
+      config: { action: 'checks.read' },
       schema: {
         tags: ['secretariat'],
         summary: 'Results per state: reached or not, time to acknowledge (a delegate sees its own state only)',
@@ -77,6 +80,7 @@ export const checksRoutes =
     });
 
     app.post('/v1/checks/:id/acknowledgements', {
+      config: { action: 'checks.acknowledge' },
       schema: {
         tags: ['secretariat'],
         summary: 'Acknowledge a check with the one-time challenge received by webhook or email (a delegate of the targeted state)',

@@ -8,10 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
+import { authorize, permits } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { randomBytes, sha256, utf8 } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { forbidden, notFound, Problem } from '../http/problem.ts';
+import { notFound, Problem } from '../http/problem.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
@@ -77,7 +78,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
     actor: Actor,
     input: { states?: string[] | undefined; domains?: Domain[] | undefined; exercise?: boolean | undefined; windowMinutes?: number | undefined },
   ): Promise<{ check: CheckReport; receipt: Receipt }> {
-    if (actor.role !== 'secretariat') throw forbidden('only the secretariat starts reachability checks');
+    authorize(actor, 'checks.start');
     return db.transaction().execute(async (trx) => {
       const participating = (await trx.selectFrom('states').select('code').where('status', '=', 'participating').orderBy('code').execute()).map((r) => r.code);
       const states = input.states ? [...new Set(input.states)].sort() : participating;
@@ -131,7 +132,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
   }
 
   async function acknowledge(actor: Actor, id: string, challenge: string): Promise<{ state: string; acknowledgedAt: string; secondsToAcknowledge: number; late: boolean; receipt: Receipt }> {
-    if (actor.role !== 'delegate' || !actor.state) throw forbidden('only delegates acknowledge reachability checks');
+    authorize(actor, 'checks.acknowledge');
     return db.transaction().execute(async (trx) => {
       const check = await trx.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
       const target = check
@@ -196,25 +197,23 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
   async function get(actor: Actor, id: string): Promise<CheckReport> {
     const r = await report(db, id);
     if (!r) throw notFound('check');
-    if (actor.role === 'secretariat' || actor.role === 'auditor') return r;
-    if (actor.role === 'delegate') {
-      const own = r.states.filter((s) => s.state === actor.state);
-      if (own.length === 0) throw notFound('check');
-      // The summary too counts only what the caller may see: its own state's figures.
-      return { ...r, states: own, summary: summarize(own) };
-    }
-    throw notFound('check');
+    // The check-summary rule ('checks.read'): every row to staff, a state's own row to its users.
+    if (!permits(actor, 'checks.read')) throw notFound('check');
+    const rows = r.states.filter((s) => permits(actor, 'checks.read', { state: s.state }));
+    if (rows.length === 0) throw notFound('check');
+    // The summary too counts only what the caller may see.
+    return rows.length === r.states.length ? r : { ...r, states: rows, summary: summarize(rows) };
   }
 
   async function list(actor: Actor): Promise<{ id: string; exercise: boolean; createdAt: string; closesAt: string }[]> {
-    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors list checks');
+    authorize(actor, 'checks.list');
     const rows = await db.selectFrom('checks').selectAll().orderBy('created_at', 'desc').limit(500).execute();
     return rows.map((c) => ({ id: c.id, exercise: c.exercise, createdAt: new Date(c.created_at).toISOString(), closesAt: new Date(c.closes_at).toISOString() }));
   }
 
   /** Aggregate over rounds: real rounds only, or exercise rounds only. */
   async function reachability(actor: Actor, exercise: boolean) {
-    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
+    authorize(actor, 'reports.read');
     const checks = await db.selectFrom('checks').select('id').where('exercise', '=', exercise).orderBy('created_at').execute();
     const rounds: CheckReport[] = [];
     for (const c of checks) rounds.push((await report(db, c.id))!);

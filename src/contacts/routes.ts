@@ -4,6 +4,8 @@ import { idParams, limitQuery, problemSchema, receiptSchema, stateParams } from 
 import { fastSerialized } from '../http/serializer.ts';
 import { contactSchema, createContactSchema, DOMAINS, updateContactSchema } from './schemas.ts';
 import type { ContactsService } from './service.ts';
+import { proposedResponse } from '../pending/routes.ts';
+import type { PendingService } from '../pending/service.ts';
 
 const mutation = fastSerialized(z.object({ contact: contactSchema, receipt: receiptSchema }));
 const single = fastSerialized(contactSchema);
@@ -19,23 +21,30 @@ const ifMatchHeader = z.object({
 });
 
 export const contactsRoutes =
-  (contacts: ContactsService): FastifyPluginAsyncZod =>
+  (contacts: ContactsService, pending: PendingService): FastifyPluginAsyncZod =>
   async (app) => {
+    // Under dual control a change is proposed (202) and applied when another user of the state approves it (appliers: services.ts).
+
     app.post('/v1/states/:code/contacts', {
+      config: { action: 'contacts.create' },
       schema: {
         tags: ['contacts'],
         summary: 'Add a point of contact (delegates of that state)',
         params: stateParams,
         body: createContactSchema,
-        response: { 201: mutation, ...errors, 409: problemSchema },
+        response: { 201: mutation, 202: proposedResponse, ...errors, 409: problemSchema },
       },
       handler: async (req, reply) => {
+        if (await pending.dualControl(req.params.code)) {
+          return reply.code(202).send(await pending.propose(req.actor!, req.params.code, 'contacts.create', null, { state: req.params.code, input: req.body }));
+        }
         const result = await contacts.create(req.actor!, req.params.code, req.body);
         return reply.code(201).header('location', `/v1/contacts/${result.contact.id}`).header('etag', `"${result.contact.version}"`).send(result);
       },
     });
 
     app.get('/v1/states/:code/contacts', {
+      config: { action: 'contacts.list' },
       schema: {
         tags: ['contacts'],
         summary: "A state's contacts visible to the caller (exact-match email lookup via blind index)",
@@ -52,6 +61,7 @@ export const contactsRoutes =
     });
 
     app.get('/v1/contacts/:id', {
+      config: { action: 'contacts.read' },
       schema: {
         tags: ['contacts'],
         summary: 'One contact (404 unless the caller may see it)',
@@ -65,15 +75,21 @@ export const contactsRoutes =
     });
 
     app.patch('/v1/contacts/:id', {
+      config: { action: 'contacts.update' },
       schema: {
         tags: ['contacts'],
         summary: 'Change a contact (delegates of the owning state); If-Match: "<version>" for optimistic concurrency',
         params: idParams,
         headers: ifMatchHeader,
         body: updateContactSchema,
-        response: { 200: mutation, ...errors, 409: problemSchema, 412: problemSchema },
+        response: { 200: mutation, 202: proposedResponse, ...errors, 409: problemSchema, 412: problemSchema },
       },
       handler: async (req, reply) => {
+        const state = await contacts.editableState(req.actor!, req.params.id, 'contacts.update');
+        if (await pending.dualControl(state)) {
+          const ifMatch = req.headers['if-match'];
+          return reply.code(202).send(await pending.propose(req.actor!, state, 'contacts.update', req.params.id, { id: req.params.id, patch: req.body, ...(ifMatch === undefined ? {} : { ifMatch }) }));
+        }
         const result = await contacts.update(req.actor!, req.params.id, req.body, req.headers['if-match']);
         return reply.header('etag', `"${result.contact.version}"`).send(result);
       },
@@ -93,6 +109,7 @@ export const contactsRoutes =
     const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitQuery });
 
     app.get('/v1/directory', {
+      config: { action: 'directory.read' },
       schema: {
         tags: ['directory'],
         summary: 'Every contact the caller may see, grouped by state and domain',
@@ -103,7 +120,7 @@ export const contactsRoutes =
     });
 
     app.get('/v1/public/directory', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: {
         tags: ['directory'],
         summary: 'The public directory: contacts their states chose to make public (no authentication)',
@@ -115,6 +132,7 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/verification', {
+      config: { action: 'contacts.verify' },
       schema: {
         tags: ['secretariat'],
         summary: 'Verify or reject a contact (secretariat); a later change of content returns it to pending',
@@ -126,6 +144,7 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/confirmation', {
+      config: { action: 'contacts.confirm' },
       schema: {
         tags: ['contacts'],
         summary: 'Re-confirm a contact as still accurate (delegates of the owning state); keeps it from going stale',
@@ -136,12 +155,17 @@ export const contactsRoutes =
     });
 
     app.delete('/v1/contacts/:id', {
+      config: { action: 'contacts.delete' },
       schema: {
         tags: ['contacts'],
         summary: 'Remove a contact (delegates of the owning state)',
         params: idParams,
-        response: { 200: z.object({ receipt: receiptSchema }), ...errors },
+        response: { 200: z.object({ receipt: receiptSchema }), 202: proposedResponse, ...errors },
       },
-      handler: async (req) => contacts.remove(req.actor!, req.params.id),
+      handler: async (req, reply) => {
+        const state = await contacts.editableState(req.actor!, req.params.id, 'contacts.delete');
+        if (await pending.dualControl(state)) return reply.code(202).send(await pending.propose(req.actor!, state, 'contacts.delete', req.params.id, { id: req.params.id }));
+        return contacts.remove(req.actor!, req.params.id);
+      },
     });
   };

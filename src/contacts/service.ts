@@ -5,13 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { authorize, directoryScope, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
-import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
@@ -42,22 +43,14 @@ export interface ContactMeta {
  * `actor` is null for the unauthenticated public view.
  */
 export function canSee(actor: Actor | null, contact: ContactMeta, access: Access): boolean {
-  if (contact.visibility === 'public') return true;
-  if (!actor) return false;
-  if (actor.role === 'secretariat' || isDelegateOf(actor, contact.state)) return true;
-  if (actor.role !== 'delegate') return false;
-  const open = access.domainsFrom(contact.state);
-  return contact.domains.some((d) => open.has(d));
+  // The rule itself is 'contacts.read' in auth/policy.ts; grants are looked up only when it may need them.
+  const openDomains = actor && contact.visibility !== 'public' && stateOf(actor) && stateOf(actor) !== contact.state ? access.domainsFrom(contact.state) : undefined;
+  return permits(actor, 'contacts.read', { contact: { ...contact, ...(openDomains ? { openDomains } : {}) } });
 }
 
 /** Whether canSee may depend on grants (so they must be loaded first). */
 const needsGrants = (actor: Actor, contact: ContactMeta) =>
-  contact.visibility !== 'public' && actor.role === 'delegate' && actor.state !== contact.state;
-
-/** Only the owning state's delegates may change its contacts. */
-function canEdit(actor: Actor, contact: ContactMeta): boolean {
-  return isDelegateOf(actor, contact.state);
-}
+  contact.visibility !== 'public' && stateOf(actor) !== null && stateOf(actor) !== contact.state;
 
 type SealedColumn = 'name' | 'title' | 'rank' | 'organization' | 'email' | 'phone' | 'languages' | 'timezone' | 'availability' | 'public_key' | 'notes';
 
@@ -167,7 +160,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   }
 
   const meta = (row: ContactRow): ContactMeta => ({ state: row.state_code, domains: row.domains, visibility: row.visibility });
-  const seesNote = (actor: Actor, row: ContactRow) => actor.role === 'secretariat' || isDelegateOf(actor, row.state_code);
+  const seesNote = (actor: Actor, row: ContactRow) => permits(actor, 'contacts.read-note', { state: row.state_code });
   const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
   /** The ledger entry of a change to a contact: its state is the party. */
   const record = (trx: Trx, actor: Actor, type: string, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
@@ -177,13 +170,18 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
    * A contact the caller may change, locked: 404 unless the caller may see it
    * (so its existence is not revealed), 403 if it may see but not change it.
    */
-  async function editableRow(trx: Trx, actor: Actor, id: string, verb: string): Promise<ContactRowWithKey> {
-    const row = await queries.findById(trx, id, true);
+  async function editableRow(q: Queryable, actor: Actor, id: string, action: 'contacts.update' | 'contacts.delete' | 'contacts.confirm', lock = true): Promise<ContactRowWithKey> {
+    const row = await queries.findById(q, id, lock);
     if (!row) throw notFound('contact');
-    const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(trx, actor) : NO_ACCESS;
+    const access = needsGrants(actor, meta(row)) ? await disclosure.accessFor(q, actor) : NO_ACCESS;
     if (!canSee(actor, meta(row), access)) throw notFound('contact');
-    if (!canEdit(actor, meta(row))) throw forbidden(`only delegates of ${row.state_code} may ${verb} its contacts`);
+    authorize(actor, action, { state: row.state_code });
     return row;
+  }
+
+  /** The state of a contact the caller may change (checked as the change itself would be); for dual control. */
+  async function editableState(actor: Actor, id: string, action: 'contacts.update' | 'contacts.delete'): Promise<string> {
+    return (await editableRow(db, actor, id, action, false)).state_code;
   }
 
   function duplicateEmail(err: unknown): never {
@@ -202,8 +200,9 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     actor: Actor,
     state: string,
     input: ContactFields & { domains: Domain[]; visibility?: Visibility | undefined },
+    within?: (trx: Trx) => Promise<void>,
   ): Promise<{ contact: ContactView; receipt: Receipt }> {
-    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may add its contacts`);
+    authorize(actor, 'contacts.create', { state });
     const { domains, visibility = 'confidential', ...fields } = input;
     const plain: Plain = { ...fields, phone: e164(fields.phone, state), publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
     return db
@@ -231,6 +230,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         };
         await queries.insert(trx, row);
         const receipt = await record(trx, actor, 'contact.created', state, id, { facts: { domains, visibility }, content: { ...plain, domains } });
+        await within?.(trx);
         return { contact: view(row, plain, true, key), receipt };
       })
       .catch(duplicateEmail);
@@ -240,7 +240,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const readStatement = queries.readStatement(disclosure.readAccess.grantsSql);
 
   async function get(actor: Actor, id: string): Promise<ContactView> {
-    const viewer = actor.role === 'delegate' ? actor.state : null;
+    const viewer = stateOf(actor);
     const row = await queries.findForReader(db, readStatement, id, viewer);
     if (!row) throw notFound('contact');
     const access = viewer !== null && row.grants !== null && needsGrants(actor, meta(row)) ? disclosure.readAccess.access(viewer, row.grants as GrantTuple[]) : NO_ACCESS;
@@ -280,11 +280,11 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     };
   }
 
-  async function update(actor: Actor, id: string, patch: ContactPatch, ifMatch?: number): Promise<{ contact: ContactView; receipt: Receipt }> {
+  async function update(actor: Actor, id: string, patch: ContactPatch, ifMatch?: number, within?: (trx: Trx) => Promise<void>): Promise<{ contact: ContactView; receipt: Receipt }> {
     return db
       .transaction()
       .execute(async (trx) => {
-        const row = await editableRow(trx, actor, id, 'change');
+        const row = await editableRow(trx, actor, id, 'contacts.update');
         if (ifMatch !== undefined && ifMatch !== row.version) {
           throw new Problem('precondition-failed', `contact is at version ${row.version}, not ${ifMatch}`);
         }
@@ -316,16 +316,18 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           facts: { changed: Object.keys(patch).sort(), version: values.version, visibility: values.visibility },
           content: { ...plain, domains: values.domains },
         });
+        await within?.(trx);
         return { contact: view({ ...row, ...values }, plain, true, key), receipt };
       })
       .catch(duplicateEmail);
   }
 
-  async function remove(actor: Actor, id: string): Promise<{ receipt: Receipt }> {
+  async function remove(actor: Actor, id: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      const row = await editableRow(trx, actor, id, 'remove');
+      const row = await editableRow(trx, actor, id, 'contacts.delete');
       await queries.remove(trx, id);
       const receipt = await record(trx, actor, 'contact.deleted', row.state_code, id);
+      await within?.(trx);
       return { receipt };
     });
   }
@@ -343,8 +345,9 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   async function directory(actor: Actor | null, opts: { cursor?: string | undefined; limit: number }): Promise<{ states: DirectoryState[]; nextCursor: string | null }> {
     const access = actor ? await disclosure.accessFor(db, actor) : NO_ACCESS;
     let scope: string[] | 'all' = [];
-    if (actor?.role === 'secretariat') scope = 'all';
-    else if (actor?.role === 'delegate') scope = [actor.state!, ...(await disclosure.ownersVisibleTo(db, actor, access))];
+    const reach = directoryScope(actor);
+    if (reach === 'all') scope = 'all';
+    else if (reach === 'own-and-granted' && actor) scope = [stateOf(actor)!, ...(await disclosure.ownersVisibleTo(db, actor, access))];
     const visible: ContactRowWithKey[] = [];
     let after = opts.cursor ? cursors.decode('directory', opts.cursor, directoryCursor) : undefined;
     const batch = opts.limit + 1;
@@ -382,7 +385,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
 
   /** The secretariat verifies (or rejects) a contact; the note is sealed under the state's key. */
   async function verify(actor: Actor, id: string, input: { status: 'verified' | 'rejected'; note?: string | undefined }): Promise<{ contact: ContactView; receipt: Receipt }> {
-    if (actor.role !== 'secretariat') throw forbidden('only the secretariat verifies contacts');
+    authorize(actor, 'contacts.verify');
     return db.transaction().execute(async (trx) => {
       const row = await queries.findById(trx, id, true);
       if (!row) throw notFound('contact');
@@ -405,7 +408,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   /** The owning state re-confirms a contact as still accurate (freshness). */
   async function confirm(actor: Actor, id: string): Promise<{ contact: ContactView; receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      const row = await editableRow(trx, actor, id, 'confirm');
+      const row = await editableRow(trx, actor, id, 'contacts.confirm');
       const now = clock();
       await queries.update(trx, id, { confirmed_at: now });
       const receipt = await record(trx, actor, 'contact.confirmed', row.state_code, id);
@@ -415,7 +418,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
 
   /** Per-state counts of verification status and staleness; no contact data. */
   async function freshness(actor: Actor): Promise<{ state: string; contacts: number; verified: number; pending: number; rejected: number; stale: number }[]> {
-    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
+    authorize(actor, 'reports.read');
     const staleBefore = new Date(clock().getTime() - staleAfterMs());
     const rows = await db
       .selectFrom('contacts')
@@ -456,7 +459,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return openString(key, row.email, loc('email', row.id));
   }
 
-  return { create, get, list, update, remove, directory, reencrypt, idsInDomain, emailOf, verify, confirm, freshness };
+  return { create, get, list, update, remove, editableState, directory, reencrypt, idsInDomain, emailOf, verify, confirm, freshness };
 }
 
 export interface DirectoryState {

@@ -55,7 +55,7 @@ export function loadKeyring(config: Config): Keyring {
   if (!exportB64) throw new Error('EXPORT_SIGNING_KEY is required');
 
   let jwtSecret = config.JWT_SECRET;
-  if (!jwtSecret && !config.JWT_PUBLIC_KEY) {
+  if (!jwtSecret && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL) {
     if (!dev) throw new Error('JWT_SECRET or JWT_PUBLIC_KEY is required');
     jwtSecret = devSecret(dir, 'jwt.secret', () => toBase64(randomBytes(48)), generated);
   }

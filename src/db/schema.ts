@@ -182,6 +182,55 @@ export interface NotificationOutboxTable {
   finished_at: Timestamp | null;
 }
 
+export interface UsersTable {
+  id: string;
+  issuer: string;
+  identity_bidx: Uint8Array;
+  subject: Uint8Array;
+  display_name: Uint8Array;
+  nomination_ref: Uint8Array | null;
+  role: 'delegate' | 'authority' | 'secretariat' | 'auditor' | 'observer';
+  state_code: string | null;
+  status: 'active' | 'deactivated';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deactivated_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  scopes: string[];
+  secret_hash: Uint8Array;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface StatePoliciesTable {
+  state_code: string;
+  dual_control: boolean;
+  updated_at: Timestamp;
+}
+
+export interface PendingChangesTable {
+  id: string;
+  state_code: string;
+  action: string;
+  target: string | null;
+  proposer: string;
+  proposer_role: string;
+  key_id: string;
+  content: Uint8Array;
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+}
+
 export interface Database {
   states: StatesTable;
   state_keys: StateKeysTable;
@@ -197,6 +246,10 @@ export interface Database {
   ledger_state: LedgerStateTable;
   webhooks: WebhooksTable;
   notification_outbox: NotificationOutboxTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  state_policies: StatePoliciesTable;
+  pending_changes: PendingChangesTable;
 }
 
 export type { Generated };

@@ -35,6 +35,7 @@ export const disclosureRoutes =
   (disclosure: DisclosureService): FastifyPluginAsyncZod =>
   async (app) => {
     app.put('/v1/states/:code/disclosures/:counterpart', {
+      config: { action: 'disclosure.change' },
       schema: {
         tags: ['disclosure'],
         summary: "Grant a counterpart (or '*': every participating state) disclosure of some domains of this state's contacts",
@@ -58,6 +59,7 @@ export const disclosureRoutes =
     });
 
     app.delete('/v1/states/:code/disclosures/:counterpart', {
+      config: { action: 'disclosure.change' },
       schema: {
         tags: ['disclosure'],
         summary: 'Revoke a grant',
@@ -68,6 +70,7 @@ export const disclosureRoutes =
     });
 
     app.get('/v1/states/:code/disclosures', {
+      config: { action: 'disclosure.list' },
       schema: {
         tags: ['disclosure'],
         summary: 'What the state granted and what was granted to it, with the effective status of each (its delegates, the secretariat, auditors)',

@@ -5,10 +5,10 @@
  * counterpart's decision is written to the ledger in the same transaction.
  */
 import type { Actor } from '../auth/actor.ts';
-import { isDelegateOf } from '../auth/actor.ts';
+import { authorize, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import * as queries from './queries.ts';
@@ -56,8 +56,8 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
 
   /** Loads, once per request, what a caller may see of other states' confidential contacts. */
   async function accessFor(q: Queryable, actor: Actor): Promise<Access> {
-    if (actor.role !== 'delegate' || !actor.state) return NO_ACCESS;
-    const viewer = actor.state;
+    const viewer = stateOf(actor);
+    if (!viewer) return NO_ACCESS;
     if (!(await isParticipating(q, viewer))) return NO_ACCESS;
     const grants = (await queries.grantsAround(q, viewer)).map(queries.toGrant);
     const memo = new Map<string, ReadonlySet<string>>();
@@ -92,9 +92,10 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
 
   /** Owners whose disclosure to `viewer` is open in at least one domain (to narrow directory queries). */
   async function ownersVisibleTo(q: Queryable, actor: Actor, access: Access): Promise<string[]> {
-    if (actor.role !== 'delegate' || !actor.state) return [];
-    const grants = await queries.grantsAround(q, actor.state);
-    const owners = new Set(grants.filter((g) => g.owner_state !== actor.state).map((g) => g.owner_state));
+    const viewer = stateOf(actor);
+    if (!viewer) return [];
+    const grants = await queries.grantsAround(q, viewer);
+    const owners = new Set(grants.filter((g) => g.owner_state !== viewer).map((g) => g.owner_state));
     return [...owners].filter((o) => access.domainsFrom(o).size > 0);
   }
 
@@ -129,7 +130,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
   }
 
   function requireOwnDelegate(actor: Actor, state: string) {
-    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may change its disclosures`);
+    authorize(actor, 'disclosure.change', { state });
   }
 
   function checkCounterpart(owner: string, counterpart: string) {
@@ -246,9 +247,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
   }
 
   async function list(actor: Actor, state: string): Promise<{ granted: GrantView[]; received: GrantView[] }> {
-    if (!(isDelegateOf(actor, state) || actor.role === 'secretariat' || actor.role === 'auditor')) {
-      throw forbidden(`only delegates of ${state}, the secretariat and auditors may list its disclosures`);
-    }
+    authorize(actor, 'disclosure.list', { state });
     const rows = await queries.grantsAround(db, state);
     const granted: GrantView[] = [];
     const received: GrantView[] = [];

@@ -20,7 +20,7 @@ export const exportsRoutes =
   (exports: ExportsService): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/exports/public-key', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: {
         tags: ['exports'],
         summary: 'The key that signs offline exports (public; publish and pin it out of band)',
@@ -39,6 +39,7 @@ export const exportsRoutes =
     });
 
     app.get('/v1/states/:code/export', {
+      config: { action: 'exports.create' },
       schema: {
         tags: ['exports'],
         summary: "A signed offline copy of every contact the state may see (the state's delegates)",
@@ -66,6 +67,7 @@ export const exportsRoutes =
     });
 
     app.put('/v1/states/:code/export-key', {
+      config: { action: 'exports.key-change' },
       schema: {
         tags: ['exports'],
         summary: 'Register the X25519 key the state receives its exports encrypted to (delegates of that state)',
@@ -81,6 +83,7 @@ export const exportsRoutes =
     });
 
     app.get('/v1/states/:code/export-key', {
+      config: { action: 'exports.key-read' },
       schema: {
         tags: ['exports'],
         summary: "The state's registered export key (delegates of that state)",
@@ -91,6 +94,7 @@ export const exportsRoutes =
     });
 
     app.delete('/v1/states/:code/export-key', {
+      config: { action: 'exports.key-change' },
       schema: {
         tags: ['exports'],
         summary: "Remove the state's export key; later exports are signed but not encrypted (delegates of that state)",

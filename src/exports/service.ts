@@ -13,11 +13,12 @@
  * rate limited per state with a token bucket (EXPORT_RATE_MAX in a burst,
  * refilled evenly over EXPORT_RATE_WINDOW_MS), held in each instance's memory.
  */
-import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { authorize, permits } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { CryptoError, sealTo, sign, signingKeyPair, toHex } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { ContactsService } from '../contacts/service.ts';
 import type { ContactView } from '../contacts/schemas.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
@@ -40,14 +41,6 @@ import { toCsvFile } from './csv.ts';
 import * as queries from './queries.ts';
 import { toVCardFile } from './vcard.ts';
 
-/**
- * Who may export a state's view and manage its export key. Today: the
- * delegates of that state. (One function, so that it can move into a central
- * policy when more roles act for a state.)
- */
-export function mayActForStateExports(actor: Actor, state: string): boolean {
-  return isDelegateOf(actor, state);
-}
 
 /** The caller whose view an export of `state` is: the state's delegates' view of the directory. */
 const stateViewer = (actor: Actor, state: string): Actor => ({ sub: actor.sub, role: 'delegate', state });
@@ -140,7 +133,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
   }
 
   async function generate(actor: Actor, state: string, kind: ExportKind): Promise<ExportResult> {
-    if (!mayActForStateExports(actor, state)) throw notFound('export');
+    if (!permits(actor, 'exports.create', { state })) throw notFound('export');
     const wait = buckets.take(state);
     if (wait > 0) {
       throw new Problem('rate-limited', `${state} has used its exports for now (at most ${rateMax} per ${Math.round(rateWindowMs / 60_000)} min); retry in ${Math.ceil(wait / 1000)} s`, {
@@ -207,7 +200,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
 
   /** Registers (or replaces) the X25519 key the state's exports are encrypted to. Only the public key is stored. */
   async function registerKey(actor: Actor, state: string, publicKeyB64: string): Promise<{ exportKey: ExportKeyView; created: boolean; receipt: Receipt }> {
-    if (!mayActForStateExports(actor, state)) throw forbidden(`only delegates of ${state} may register its export key`);
+    authorize(actor, 'exports.key-change', { state });
     let publicKey: Uint8Array;
     try {
       publicKey = parseKey32(publicKeyB64, 'publicKey (an X25519 public key)');
@@ -234,14 +227,14 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
   }
 
   async function getKey(actor: Actor, state: string): Promise<ExportKeyView> {
-    if (!mayActForStateExports(actor, state)) throw notFound('export key');
+    if (!permits(actor, 'exports.key-read', { state })) throw notFound('export key');
     const row = await queries.findKey(db, state);
     if (!row) throw notFound('export key');
     return toView(row);
   }
 
   async function removeKey(actor: Actor, state: string): Promise<{ receipt: Receipt }> {
-    if (!mayActForStateExports(actor, state)) throw forbidden(`only delegates of ${state} may remove its export key`);
+    authorize(actor, 'exports.key-change', { state });
     return db.transaction().execute(async (trx) => {
       if (!(await queries.removeKey(trx, state))) throw notFound('export key');
       const receipt = await ledger.append(trx, { type: 'export-key.removed', actor, parties: [state], subject: { state } });

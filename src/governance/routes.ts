@@ -12,6 +12,7 @@ export const governanceRoutes =
   (governance: GovernanceService): FastifyPluginAsyncZod =>
   async (app) => {
     app.post('/v1/proposals', {
+      config: { action: 'governance.propose' },
       schema: {
         tags: ['governance'],
         summary: 'Propose a change to the directory’s rules, decided at the deadline under the rule in force for its kind',
@@ -22,6 +23,7 @@ export const governanceRoutes =
     });
 
     app.get('/v1/proposals', {
+      config: { action: 'governance.read' },
       schema: {
         tags: ['governance'],
         summary: 'Proposals, newest first (observers: details of proposals about observers, outcomes of all)',
@@ -32,11 +34,13 @@ export const governanceRoutes =
     });
 
     app.get('/v1/proposals/:id', {
+      config: { action: 'governance.read' },
       schema: { tags: ['governance'], summary: 'One proposal with its tally and positions', params: idParams, response: { 200: proposalSchema, ...errors } },
       handler: async (req) => governance.get(req.actor!, req.params.id),
     });
 
     app.post('/v1/proposals/:id/votes', {
+      config: { action: 'governance.vote' },
       schema: {
         tags: ['governance'],
         summary: "Take the state's position (support, object, abstain); a later vote before the deadline replaces it",
@@ -48,11 +52,13 @@ export const governanceRoutes =
     });
 
     app.post('/v1/proposals/:id/withdrawal', {
+      config: { action: 'governance.withdraw' },
       schema: { tags: ['governance'], summary: 'Withdraw a proposal (its proposer, before the deadline)', params: idParams, response: { 200: withReceipt, ...errors } },
       handler: async (req) => governance.withdraw(req.actor!, req.params.id),
     });
 
     app.get('/v1/governance/settings', {
+      config: { action: 'governance.settings' },
       schema: {
         tags: ['governance'],
         summary: 'The decision rule in force per kind, the freshness period and the adopted template version',
@@ -69,6 +75,7 @@ export const governanceRoutes =
     });
 
     app.get('/v1/observers', {
+      config: { action: 'observers.list' },
       schema: {
         tags: ['governance'],
         summary: 'Accredited (and suspended) observer organisations; contacts for the secretariat only',

@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
+import { stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Trx } from '../db/index.ts';
@@ -50,10 +51,8 @@ const SYSTEM: Actor = { role: 'secretariat', sub: 'system:governance', state: nu
 const MIN_DEADLINE_MS = 60_000;
 const MAX_DEADLINE_MS = 366 * 86_400_000;
 
-/** The state a caller speaks for (delegates; a state's authority once roles include it). */
-function speaksFor(actor: Actor): string | null {
-  return (actor.role === 'delegate' || (actor.role as string) === 'authority') && actor.state ? actor.state : null;
-}
+/** The state a caller speaks for (delegates and its authority). */
+const speaksFor = stateOf;
 
 export function createGovernanceService({ db, clock, keys, ledger, states, observerContactKey, defaultRules, defaultFreshnessDays }: GovernanceDeps) {
   const gdb = governanceDb(db);

@@ -13,13 +13,13 @@ export const healthRoutes =
   async (app) => {
     // Probes are never rate limited: an orchestrator must see the truth even while a client floods the API.
     app.get('/healthz', {
-      config: { public: true, rateLimit: false },
+      config: { action: 'public', rateLimit: false },
       schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
       handler: async () => ({ status: 'ok' as const }),
     });
 
     app.get('/readyz', {
-      config: { public: true, rateLimit: false },
+      config: { action: 'public', rateLimit: false },
       schema: {
         tags: ['health'],
         summary: 'The database is reachable and every migration is applied',

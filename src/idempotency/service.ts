@@ -34,7 +34,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** The caller's whole identity, hashed: issuer, subject, role and state. */
 export function identityOf(actor: Actor): string {
-  return toHex(sha256(utf8(canonicalJson({ iss: actor.issuer ?? null, sub: actor.sub, role: actor.role, state: actor.state }))));
+  return toHex(sha256(utf8(canonicalJson({ iss: actor.iss ?? null, sub: actor.sub, role: actor.role, state: actor.state }))));
 }
 
 export function createIdempotencyService({ clock, keys, ttlHours = 24 }: { clock: Clock; keys: KeysService; ttlHours?: number }) {

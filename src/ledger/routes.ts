@@ -15,7 +15,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toHex } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { forbidden, notFound, Problem } from '../http/problem.ts';
+import { authorize } from '../auth/policy.ts';
+import { notFound, Problem } from '../http/problem.ts';
 import { parseTilePath, TILE_WIDTH } from '../tlog/tiles.ts';
 import { problemSchema } from '../http/schemas.ts';
 import type { StoredCheckpoint } from './checkpoints.ts';
@@ -74,6 +75,7 @@ export const ledgerRoutes =
     const origin = checkpoints.origin;
 
     app.get('/v1/ledger/entries', {
+      config: { action: 'ledger.read-entries' },
       schema: {
         tags: ['ledger'],
         summary: 'Ledger entries from an index (secretariat and auditors: all; delegates: entries their state is party to)',
@@ -99,8 +101,8 @@ export const ledgerRoutes =
       },
       handler: async (req, reply) => {
         const actor = req.actor!;
-        if (actor.role === 'observer') throw forbidden('observers cannot read the ledger');
-        if (actor.role === 'delegate' && req.query.limit > MAX_PAGE) throw new Problem('bad-request', `limit must not exceed ${MAX_PAGE}`);
+        // Observers are refused by the policy ('ledger.read-entries'); a state's users read smaller pages.
+        if (actor.role !== 'secretariat' && actor.role !== 'auditor' && req.query.limit > MAX_PAGE) throw new Problem('bad-request', `limit must not exceed ${MAX_PAGE}`);
         const page = await ledger.listCanonical(db, actor, req.query.from, req.query.limit);
         // Served exactly as logged: each entry is its stored canonical JSON text, verbatim (the schema above documents it).
         const entries = page.entries.map((e) => `{"index":${e.index},"leafHash":"${e.leafHash}","entry":${e.canonical}}`);
@@ -111,7 +113,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/public-key', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: {
         tags: ['ledger'],
         summary: 'The key that signs checkpoints (public: verifiers need it before anything else; pin it)',
@@ -140,6 +142,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/checkpoint', {
+      config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
         summary: 'The latest signed checkpoint (signed now if none exists or one is due)',
@@ -151,20 +154,20 @@ export const ledgerRoutes =
     });
 
     app.post('/v1/ledger/checkpoint', {
+      config: { action: 'ledger.sign-checkpoint' },
       schema: {
         tags: ['ledger'],
         summary: 'Sign a checkpoint of the current ledger now (secretariat and auditors)',
         response: { 200: checkpointSchema, 201: checkpointSchema, 401: problemSchema, 403: problemSchema },
       },
       handler: async (req, reply) => {
-        const actor = req.actor!;
-        if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors may have a checkpoint signed on demand');
         const { checkpoint, created } = await checkpoints.sign(db, 'now');
         return reply.code(created ? 201 : 200).send(served(origin, (await witnessing.attach(db, [checkpoint!]))[0]!));
       },
     });
 
     app.get('/v1/ledger/checkpoints', {
+      config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
         summary: 'Every signed checkpoint, by ascending tree size',
@@ -185,6 +188,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/checkpoints/:size', {
+      config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
         summary: 'The signed checkpoint of a tree size (404 if none was signed at that size)',
@@ -199,6 +203,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/entries/:index/inclusion-proof', {
+      config: { action: 'ledger.read-entries' },
       schema: {
         tags: ['ledger'],
         summary: 'Inclusion proof of an entry (secretariat and auditors: any; delegates: entries their state is party to)',
@@ -236,6 +241,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/consistency-proof', {
+      config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
         summary: 'Consistency proof between two tree sizes (any authenticated caller)',
@@ -253,6 +259,7 @@ export const ledgerRoutes =
       },
     });
     app.get('/v1/ledger/witnesses', {
+      config: { action: 'ledger.witness-status' },
       schema: {
         tags: ['ledger'],
         summary: 'The witnesses that cosign checkpoints and how they answer (secretariat and auditors)',
@@ -282,14 +289,11 @@ export const ledgerRoutes =
           403: problemSchema,
         },
       },
-      handler: async (req) => {
-        const actor = req.actor!;
-        if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors may see the witness status');
-        return witnessing.status(db, await checkpoints.latest(db));
-      },
+      handler: async () => witnessing.status(db, await checkpoints.latest(db)),
     });
 
     app.get('/v1/ledger/tlog/checkpoint', {
+      config: { action: 'ledger.read-tiles' },
       schema: {
         tags: ['ledger'],
         summary: 'The latest checkpoint as a tiled log serves it (c2sp.org/tlog-tiles): the cosigned note, text/plain',
@@ -302,6 +306,7 @@ export const ledgerRoutes =
     });
 
     app.get('/v1/ledger/tlog/tile/*', {
+      config: { action: 'ledger.read-tiles' },
       schema: {
         tags: ['ledger'],
         summary: 'A hash tile or an entry bundle (c2sp.org/tlog-tiles): tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]',
@@ -313,8 +318,7 @@ export const ledgerRoutes =
       handler: async (req, reply) => {
         const tile = parseTilePath(req.params['*']);
         if (!tile) throw new Problem('bad-request', 'not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>], N in x-prefixed 3-digit groups');
-        const actor = req.actor!;
-        if (tile.level === 'entries' && actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('entry bundles name the parties: secretariat and auditors only');
+        if (tile.level === 'entries') authorize(req.actor!, 'ledger.read-entry-bundles');
         const bytes = await tileBytes(db, tile);
         if (!bytes) throw notFound('tile');
         return reply

@@ -12,12 +12,13 @@
  */
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
+import { authorize, ledgerScope, permits } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { forbidden, notFound, Problem } from '../http/problem.ts';
+import { notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { Node } from './merkle.ts';
@@ -75,7 +76,6 @@ export function ledgerSettings(
   };
 }
 
-const mayReadAll = (actor: Actor) => actor.role === 'secretariat' || actor.role === 'auditor';
 
 export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
@@ -151,7 +151,8 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       .where('seq', '>=', from)
       .orderBy('seq')
       .limit(limit + 1);
-    if (actor.role === 'delegate') query = query.where(sql<boolean>`parties @> array[${actor.state}]::text[]`);
+    const scope = ledgerScope(actor);
+    if ('party' in scope) query = query.where(sql<boolean>`parties @> array[${scope.party}]::text[]`);
     const rows = await query.execute();
     const page = rows.slice(0, limit);
     return {
@@ -181,7 +182,8 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       .where('seq', '>=', from)
       .orderBy('seq')
       .limit(limit + 1);
-    if (actor.role === 'delegate') query = query.where(sql<boolean>`parties @> array[${actor.state}]::text[]`);
+    const scope = ledgerScope(actor);
+    if ('party' in scope) query = query.where(sql<boolean>`parties @> array[${scope.party}]::text[]`);
     const rows = await query.execute();
     const page = rows.slice(0, limit);
     return {
@@ -197,10 +199,6 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     return treeSize(db);
   }
 
-  function requireReader(actor: Actor) {
-    if (actor.role === 'observer') throw forbidden('observers cannot read ledger entries');
-  }
-
   async function checkTreeSize(db: Queryable, wanted: number): Promise<number> {
     const current = await treeSize(db);
     if (wanted > current) throw new Problem('bad-request', `tree size ${wanted} exceeds the ledger size ${current}`);
@@ -214,9 +212,9 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
    * as if absent); observers: none.
    */
   async function inclusionProof(db: Db, actor: Actor, index: number, size: number | undefined) {
-    requireReader(actor);
+    authorize(actor, 'ledger.read-entries');
     const row = await db.selectFrom('ledger_entries').select('parties').where('seq', '=', index).executeTakeFirst();
-    if (!row || (!mayReadAll(actor) && !(actor.state && row.parties.includes(actor.state)))) throw notFound('ledger entry');
+    if (!row || !(permits(actor, 'ledger.read-entries', { state: null }) || row.parties.some((state) => permits(actor, 'ledger.read-entries', { state })))) throw notFound('ledger entry');
     let checkpoint: StoredCheckpoint | undefined;
     if (size === undefined) {
       checkpoint = (await checkpoints.sign(db, 'read')).checkpoint!;

@@ -15,7 +15,7 @@ export type LedgerTables = {
   ledger_state: { frontier: Uint8Array };
   ledger_tree_nodes: { level: number; idx: BigIntColumn; hash: Uint8Array };
   ledger_checkpoints: { tree_size: BigIntColumn; root_hash: Uint8Array; note: string; created_at: Timestamp };
-  // migration 0009
+  // migration 0014
   ledger_cosignatures: { tree_size: BigIntColumn; witness: string; line: string; created_at: Timestamp };
   ledger_witness_state: {
     witness: string;

@@ -158,7 +158,7 @@ export class DatabaseSource implements LedgerSource {
         .orderBy('tree_size')
         .limit(PAGE)
         .execute();
-      // With the witnesses' cosignatures, as the API serves them (table of migration 0009).
+      // With the witnesses' cosignatures, as the API serves them (table of migration 0014).
       const lines = new Map<number, string[]>();
       if (rows.length > 0) {
         const cosignatures = await ledgerDb(this.database.db)

@@ -24,8 +24,8 @@ export const metricsPlugin = fp<{ metrics: MetricsService; token: string | undef
   });
   if (!token) return; // deny by default: no token configured, no endpoint
   app.get('/metrics', {
-    // The scraper's token is not a user JWT: the route checks it itself.
-    config: { public: true },
+    // The scraper's token is not a user JWT: the route checks it itself (constant time).
+    config: { action: 'public' },
     schema: { hide: true },
     handler: async (request, reply) => {
       if (!bearerMatches(request.headers.authorization, token)) {

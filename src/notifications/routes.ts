@@ -26,6 +26,7 @@ export const notificationsRoutes =
   (notifications: NotificationsService): FastifyPluginAsyncZod =>
   async (app) => {
     app.put('/v1/states/:code/webhook', {
+      config: { action: 'webhook.change' },
       schema: {
         tags: ['notifications'],
         summary: "Set where the state is notified (a delegate of that state); returns the signing secret, once",
@@ -50,6 +51,7 @@ export const notificationsRoutes =
     });
 
     app.get('/v1/states/:code/webhook', {
+      config: { action: 'webhook.read' },
       schema: {
         tags: ['notifications'],
         summary: "The state's webhook URL and when it was set, never the secret (its delegates and the secretariat)",
@@ -60,6 +62,7 @@ export const notificationsRoutes =
     });
 
     app.delete('/v1/states/:code/webhook', {
+      config: { action: 'webhook.change' },
       schema: {
         tags: ['notifications'],
         summary: "Remove the state's webhook (a delegate of that state)",

@@ -17,12 +17,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { authorize } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { openString, seal, open, type Key } from '../crypto/index.ts';
 import type { Db, Trx } from '../db/index.ts';
-import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
+import { conflict, notFound, Problem } from '../http/problem.ts';
 import { KeyUnavailableError, type KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
@@ -135,7 +136,7 @@ export function createNotificationsService(deps: Deps) {
    * address it resolves to) before the transaction: no network I/O inside it.
    */
   async function setWebhook(actor: Actor, state: string, rawUrl: string): Promise<{ webhook: WebhookView; secret: string; created: boolean; receipt: Receipt }> {
-    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may set its webhook`);
+    authorize(actor, 'webhook.change', { state });
     const check = await checkWebhookUrl(rawUrl, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE, resolve });
     if (!check.ok) throw refused(describeRefusal(check));
     const url = check.url.href;
@@ -162,7 +163,7 @@ export function createNotificationsService(deps: Deps) {
 
   /** The state's webhook URL and when it was set (never the secret): its delegates and the secretariat. */
   async function getWebhook(actor: Actor, state: string): Promise<WebhookView> {
-    if (!isDelegateOf(actor, state) && actor.role !== 'secretariat') throw forbidden(`only delegates of ${state} and the secretariat may see its webhook`);
+    authorize(actor, 'webhook.read', { state });
     const row = await queries.findWebhook(db, state);
     if (!row) throw notFound('webhook');
     const key = keys.unwrap(row.key);
@@ -170,7 +171,7 @@ export function createNotificationsService(deps: Deps) {
   }
 
   async function removeWebhook(actor: Actor, state: string): Promise<{ receipt: Receipt }> {
-    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may remove its webhook`);
+    authorize(actor, 'webhook.change', { state });
     return db.transaction().execute(async (trx) => {
       if (!(await queries.deleteWebhook(trx, state))) throw notFound('webhook');
       const receipt = await ledger.append(trx, { type: 'webhook.removed', actor, parties: [state], subject: { state } });

@@ -20,6 +20,7 @@ export const reportsRoutes =
   (s: { checks: ChecksService; contacts: ContactsService; requests: RequestsService }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/reports/reachability', {
+      config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
         summary: 'Reachability over check rounds: participation, reach rate, median and p90 time to acknowledge',
@@ -46,6 +47,7 @@ export const reportsRoutes =
     });
 
     app.get('/v1/reports/freshness', {
+      config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
         summary: 'Per state: contacts verified, pending, rejected and stale',
@@ -60,6 +62,7 @@ export const reportsRoutes =
     });
 
     app.get('/v1/reports/requests', {
+      config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
         summary: 'Request statistics (no content): counts by status and urgency, time to acknowledge',

@@ -90,6 +90,7 @@ export const requestsRoutes =
     };
 
     app.post('/v1/requests', {
+      config: { action: 'requests.send' },
       schema: {
         tags: ['requests'],
         summary: "Send a communication request to another state's points of contact (standardized template)",
@@ -101,6 +102,7 @@ export const requestsRoutes =
     });
 
     app.get('/v1/requests', {
+      config: { action: 'requests.list' },
       schema: {
         tags: ['requests'],
         summary: 'Requests of the caller\'s state (box=inbox|outbox); the secretariat sees metadata of all, never content',
@@ -111,6 +113,7 @@ export const requestsRoutes =
     });
 
     app.get('/v1/requests/:id', {
+      config: { action: 'requests.read-content' },
       schema: {
         tags: ['requests'],
         summary: 'One request: the parties (and audiences both consented to) see content; the secretariat metadata only',
@@ -121,11 +124,13 @@ export const requestsRoutes =
     });
 
     app.post('/v1/requests/:id/acknowledgement', {
+      config: { action: 'requests.transition' },
       schema: { tags: ['requests'], summary: 'Acknowledge receipt (recipient)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.acknowledge(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
     app.post('/v1/requests/:id/responses', {
+      config: { action: 'requests.transition' },
       schema: {
         tags: ['requests'],
         summary: 'Respond (recipient): answer, or decline without giving reasons; responding is voluntary',
@@ -141,16 +146,19 @@ export const requestsRoutes =
     });
 
     app.post('/v1/requests/:id/close', {
+      config: { action: 'requests.transition' },
       schema: { tags: ['requests'], summary: 'Close the exchange (either party)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.close(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
     app.post('/v1/requests/:id/withdrawal', {
+      config: { action: 'requests.transition' },
       schema: { tags: ['requests'], summary: 'Withdraw the request (sender, before a response)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.withdraw(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
     app.post('/v1/requests/:id/disclosure-consents', {
+      config: { action: 'requests.transition' },
       schema: {
         tags: ['requests'],
         summary: "Consent to disclose the exchange beyond its two parties; effective once both parties consented to the same audience",
@@ -163,7 +171,7 @@ export const requestsRoutes =
     });
 
     app.get('/v1/templates/request', {
-      config: { public: true },
+      config: { action: 'public' },
       schema: {
         tags: ['requests'],
         summary: "The request template's field labels and values in a UN language (ar, zh, en, fr, ru, es)",

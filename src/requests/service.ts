@@ -14,7 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { actsFor, authorize, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
@@ -120,8 +121,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     new Date(new Date(row.created_at).getTime() + ackSla[row.urgency] * 60_000 * (level + 1));
   const overdue = (row: RequestRow, now: Date) => row.status === 'sent' && now > ackDeadline(row);
 
-  const isParty = (actor: Actor, row: Pick<RequestRow, 'sender_state' | 'recipient_state'>) =>
-    isDelegateOf(actor, row.sender_state) || isDelegateOf(actor, row.recipient_state);
+  const parties = (row: Pick<RequestRow, 'sender_state' | 'recipient_state'>) => ({ sender: row.sender_state, recipient: row.recipient_state });
+  const isParty = (actor: Actor, row: Pick<RequestRow, 'sender_state' | 'recipient_state'>) => permits(actor, 'requests.party', { request: parties(row) });
 
   async function consentsOf(q: Queryable, id: string) {
     const rows = await q.selectFrom('request_disclosure_consents').select(['party_state', 'audience']).where('request_id', '=', id).orderBy('audience').orderBy('party_state').execute();
@@ -134,10 +135,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
 
   /** May `actor` read the content? The two parties always; others only where both parties consented. */
   function canReadContent(actor: Actor, row: RequestRow, effective: string[]): boolean {
-    if (isParty(actor, row)) return true;
-    if (effective.includes('public')) return true;
-    if (actor.role === 'secretariat') return effective.includes('secretariat');
-    return actor.role === 'delegate' && effective.includes(actor.state!);
+    return permits(actor, 'requests.read-content', { request: { ...parties(row), effective } });
   }
 
   function metadata(row: RequestRow, now: Date): RequestMetadata {
@@ -208,8 +206,8 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
   // ---- sending -------------------------------------------------------------------------------
 
   async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
-    if (actor.role !== 'delegate' || !actor.state) throw forbidden('only delegates of a participating state may send requests');
-    const from = actor.state;
+    authorize(actor, 'requests.send');
+    const from = stateOf(actor)!;
     if (input.to === from) throw new Problem('validation-error', 'a state cannot send a request to itself', { errors: [{ path: 'body.to', message: 'must differ from your state' }] });
     const now = clock();
     if (input.respondBy && new Date(input.respondBy) <= now) {
@@ -304,6 +302,13 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     withdraw: { from: ['sent', 'acknowledged'], by: 'sender', to: 'withdrawn' },
   };
 
+  /** 404 unless the caller's state is party to the request; 403 unless it is the side `by` names. */
+  async function authorizeParty(q: Queryable, actor: Actor, id: string, by: 'sender' | 'recipient' | 'either', what: string): Promise<void> {
+    const row = await load(q, id);
+    if (!row || !isParty(actor, row)) throw notFound('request');
+    if (!permits(actor, 'requests.transition', { request: { ...parties(row), by } })) throw forbidden(`only the ${by} may ${what} this request`);
+  }
+
   async function transition(
     actor: Actor,
     id: string,
@@ -313,21 +318,17 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     idempotencyKey: string | undefined,
     extra?: { body?: string | undefined },
   ): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
-    const rule = RULES[what];
-    /** Who may do this: a party of the request, in the role the transition needs. */
-    const authorize = (row: RequestRow | undefined): { row: RequestRow; role: 'sender' | 'recipient' } => {
-      if (!row || !isParty(actor, row)) throw notFound('request');
-      const role = isDelegateOf(actor, row.sender_state) ? 'sender' : 'recipient';
-      if (rule.by !== 'either' && rule.by !== role) throw forbidden(`only the ${rule.by} may ${what} this request`);
-      return { row, role };
-    };
     return db.transaction().execute(async (trx) => {
-      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
-      authorize(await load(trx, id));
+      // The policy decides before the idempotency layer, so a replay is authorised like the original call.
+      await authorizeParty(trx, actor, id, RULES[what].by, what);
       return idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
         const now = clock();
         await expireDue(trx, now, id);
-        const { row, role } = authorize(await load(trx, id, true));
+        const row = await load(trx, id, true);
+        if (!row || !isParty(actor, row)) throw notFound('request');
+        const rule = RULES[what];
+        const role = actsFor(actor, row.sender_state) ? 'sender' : 'recipient';
+        if (!permits(actor, 'requests.transition', { request: { ...parties(row), by: rule.by } })) throw forbidden(`only the ${rule.by} may ${what} this request`);
         if (!rule.from.includes(row.status)) {
           throw new Problem('invalid-transition', `cannot ${what} a request that is ${row.status}`, { currentStatus: row.status, allowedFrom: rule.from });
         }
@@ -391,19 +392,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     audience: string,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: { consents: RequestView['disclosure']; receipt: Receipt | null }; replayed: boolean }> {
-    const authorize = (row: RequestRow | undefined): RequestRow => {
-      if (!row || !isParty(actor, row)) throw notFound('request');
-      return row;
-    };
     return db.transaction().execute(async (trx) => {
-      // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
-      authorize(await load(trx, id));
+      await authorizeParty(trx, actor, id, 'either', 'consent to disclose');
       return idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
-        const row = authorize(await load(trx, id, true));
+        const row = await load(trx, id, true);
+        if (!row || !isParty(actor, row)) throw notFound('request');
         if (audience === row.sender_state || audience === row.recipient_state) {
           throw new Problem('validation-error', 'the audience must be beyond the two parties', { errors: [{ path: 'body.audience', message: 'is a party already' }] });
         }
-        const party = actor.state!;
+        const party = stateOf(actor)!;
         const inserted = await trx
           .insertInto('request_disclosure_consents')
           .values({ request_id: id, party_state: party, audience, created_at: clock() })
@@ -492,7 +489,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     const now = clock();
     const consents = await consentsOf(db, id);
     if (canReadContent(actor, row, consents.effective)) return fullView(db, row, now, consents);
-    if (actor.role === 'secretariat') return metadata(row, now);
+    if (permits(actor, 'requests.read-metadata')) return metadata(row, now);
     throw notFound('request');
   }
 
@@ -500,12 +497,13 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     actor: Actor,
     opts: { box?: 'inbox' | 'outbox' | undefined; status?: RequestStatus | undefined; cursor?: string | undefined; limit: number },
   ): Promise<{ items: (RequestMetadata & { subject?: string | null; domain?: Domain; urgency?: Urgency; type?: NewRequest['type'] })[]; nextCursor: string | null }> {
-    if (actor.role !== 'delegate' && actor.role !== 'secretariat') throw forbidden('only delegates and the secretariat list requests');
+    authorize(actor, 'requests.list');
     await sweep();
     let query = db.selectFrom('requests').selectAll();
-    if (actor.role === 'delegate') {
+    const own = stateOf(actor);
+    if (own) {
       const box = opts.box ?? 'inbox';
-      query = query.where(box === 'inbox' ? 'recipient_state' : 'sender_state', '=', actor.state!);
+      query = query.where(box === 'inbox' ? 'recipient_state' : 'sender_state', '=', own);
     }
     if (opts.status) query = query.where('status', '=', opts.status);
     if (opts.cursor) {
@@ -517,7 +515,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     const now = clock();
     const items = [];
     for (const row of page) {
-      if (actor.role === 'secretariat') {
+      if (!own) {
         items.push(metadata(row, now));
         continue;
       }
@@ -573,7 +571,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
 
   /** Statistics without content: counts by status and urgency, time to acknowledge. Real traffic, or exercises only. */
   async function statistics(actor: Actor, exercise: boolean) {
-    if (actor.role !== 'secretariat' && actor.role !== 'auditor') throw forbidden('only the secretariat and auditors read reports');
+    authorize(actor, 'reports.read');
     const rows = await db.selectFrom('requests').select(['status', 'urgency', 'created_at', 'acknowledged_at']).where('exercise', '=', exercise).execute();
     const byStatus: Record<string, number> = {};
     const byUrgency: Record<string, number> = {};

@@ -23,6 +23,7 @@ export const statesRoutes =
   (states: StatesService): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/states', {
+      config: { action: 'states.read' },
       schema: {
         tags: ['participation'],
         summary: 'Participating states (no contact data)',
@@ -34,6 +35,7 @@ export const statesRoutes =
     });
 
     app.get('/v1/states/:code/participation', {
+      config: { action: 'states.read' },
       schema: {
         tags: ['participation'],
         summary: "A state's participation status",
@@ -44,6 +46,7 @@ export const statesRoutes =
     });
 
     app.put('/v1/states/:code/participation', {
+      config: { action: 'participation.change' },
       schema: {
         tags: ['participation'],
         summary: 'Join the directory (a delegate of that state); idempotent',
@@ -64,6 +67,7 @@ export const statesRoutes =
     });
 
     app.delete('/v1/states/:code/participation', {
+      config: { action: 'participation.change' },
       schema: {
         tags: ['participation'],
         summary: "Withdraw: the state's data key is destroyed and its contacts become unrecoverable",

@@ -2,10 +2,11 @@
  * Participation: a state joins (getting a fresh data key), and may withdraw
  * at any time, which crypto-shreds its contact data.
  */
-import { isDelegateOf, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { authorize } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { conflict, forbidden } from '../http/problem.ts';
+import { conflict } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 
@@ -27,7 +28,7 @@ interface Deps {
 
 export function createStatesService({ db, clock, keys, ledger }: Deps) {
   function requireOwnDelegate(actor: Actor, state: string) {
-    if (!isDelegateOf(actor, state)) throw forbidden(`only delegates of ${state} may change its participation`);
+    authorize(actor, 'participation.change', { state });
   }
 
   async function participation(q: Queryable, state: string): Promise<Participation> {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await h.sql(`grant usage on schema public to ${role}`);
   await h.sql(`grant select, insert on ${LEDGER_TABLES.join(', ')} to ${role}`);
   await h.sql(`grant select, update on ledger_state to ${role}`);
-  // What the log knows of its witnesses (migration 0009) is status, updated in place.
+  // What the log knows of its witnesses (migration 0014) is status, updated in place.
   await h.sql(`grant select, insert, update on ledger_witness_state to ${role}`);
   const url = new URL(h.url!);
   url.username = role;

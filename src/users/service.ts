@@ -1,0 +1,244 @@
+/**
+ * The user registry: who may speak for a state, and in which role. Personal
+ * fields (subject, display name, nomination reference) are sealed under the
+ * directory's user key and bound to their row; the lookup on every request
+ * goes through a keyed hash of (issuer, subject). Every registration, change
+ * and deactivation is a ledger entry with ids and roles only (a commitment
+ * stands for the personal data).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { STATE_ROLES, type Actor, type Role } from '../auth/actor.ts';
+import { authorize, permits, stateOf } from '../auth/policy.ts';
+import type { Clock } from '../clock.ts';
+import { blindIndex, constantTimeEqual, openString, seal, type Key } from '../crypto/index.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
+import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
+import type { UsersTable } from '../db/schema.ts';
+import { conflict, notFound, Problem } from '../http/problem.ts';
+import type { LedgerService, Receipt } from '../ledger/service.ts';
+
+export interface UserView {
+  id: string;
+  issuer: string;
+  subject: string;
+  role: Role;
+  state: string | null;
+  displayName: string;
+  nominationRef: string | null;
+  status: 'active' | 'deactivated';
+  createdAt: string;
+  updatedAt: string;
+  deactivatedAt: string | null;
+}
+
+export interface NewUser {
+  subject: string;
+  issuer?: string | undefined;
+  role: Role;
+  state?: string | undefined;
+  displayName: string;
+  nominationRef?: string | undefined;
+}
+
+export interface UserPatch {
+  role?: Role | undefined;
+  state?: string | null | undefined;
+  displayName?: string | undefined;
+  nominationRef?: string | null | undefined;
+}
+
+type UserRow = Selectable<UsersTable>;
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  ledger: LedgerService;
+  /** Seals personal fields (derived from the index root; never stored). */
+  sealKey: Key;
+  /** Keys the (issuer, subject) lookup hash. */
+  identityKey: Uint8Array;
+  /** Issuer of users registered without one (JWT_ISSUER, or '' for tokens without `iss`). */
+  defaultIssuer: string;
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+function checkRoleState(role: Role, state: string | null | undefined): string | null {
+  const needsState = STATE_ROLES.includes(role);
+  if (needsState && !state) throw new Problem('validation-error', `a ${role} needs a state`, { errors: [{ path: 'body.state', message: `required for role ${role}` }] });
+  if (!needsState && state) throw new Problem('validation-error', `a ${role} has no state`, { errors: [{ path: 'body.state', message: `must be absent for role ${role}` }] });
+  return needsState ? state! : null;
+}
+
+export function createUsersService({ db, clock, ledger, sealKey, identityKey, defaultIssuer }: Deps) {
+  const loc = (column: string, rowId: string) => ({ table: 'users', column, rowId });
+  const identity = (issuer: string, subject: string) => blindIndex(identityKey, `${issuer}\n${subject}`);
+  const issuerOf = (actor: Actor) => actor.iss ?? defaultIssuer;
+
+  function view(row: UserRow): UserView {
+    const o = (column: 'subject' | 'display_name' | 'nomination_ref', v: Uint8Array) => openString(sealKey, v, loc(column, row.id));
+    return {
+      id: row.id,
+      issuer: row.issuer,
+      subject: o('subject', row.subject),
+      role: row.role,
+      state: row.state_code,
+      displayName: o('display_name', row.display_name),
+      nominationRef: row.nomination_ref ? o('nomination_ref', row.nomination_ref) : null,
+      status: row.status,
+      createdAt: iso(row.created_at)!,
+      updatedAt: iso(row.updated_at)!,
+      deactivatedAt: iso(row.deactivated_at),
+    };
+  }
+
+  /** Whether `actor` is the user of this row (registry actors by id, claims actors by identity). */
+  const isSelf = (actor: Actor, row: UserRow) => (actor.userId ? actor.userId === row.id : constantTimeEqual(identity(issuerOf(actor), actor.sub), row.identity_bidx));
+  const target = (actor: Actor, row: UserRow) => ({ id: row.id, role: row.role, state: row.state_code, self: isSelf(actor, row) });
+
+  const load = (q: Queryable, id: string, lock = false) => {
+    const query = q.selectFrom('users').selectAll().where('id', '=', id);
+    return (lock ? query.forUpdate() : query).executeTakeFirst() as Promise<UserRow | undefined>;
+  };
+
+  /** The row the caller may see, or 404 (existence is not revealed to others). */
+  async function visible(q: Queryable, actor: Actor, id: string, lock = false): Promise<UserRow> {
+    const row = await load(q, id, lock);
+    if (!row || !permits(actor, 'users.read', { user: target(actor, row) })) throw notFound('user');
+    return row;
+  }
+
+  const record = (trx: Trx, actor: Actor, type: string, row: Pick<UserRow, 'id' | 'role' | 'state_code'>, facts: Record<string, string>, content?: unknown) =>
+    ledger.append(trx, {
+      type,
+      actor,
+      parties: row.state_code ? [row.state_code] : [],
+      subject: { user: row.id },
+      facts: { role: row.role, ...(row.state_code ? { state: row.state_code } : {}), ...facts },
+      ...(content === undefined ? {} : { content }),
+    });
+
+  async function register(actor: Actor, input: NewUser): Promise<{ user: UserView; receipt: Receipt }> {
+    const state = checkRoleState(input.role, input.state);
+    authorize(actor, 'users.create', { change: { role: input.role, state } });
+    const issuer = input.issuer ?? defaultIssuer;
+    const id = randomUUID();
+    const now = clock();
+    const row: UserRow = {
+      id,
+      issuer,
+      identity_bidx: identity(issuer, input.subject),
+      subject: seal(sealKey, input.subject, loc('subject', id)),
+      display_name: seal(sealKey, input.displayName, loc('display_name', id)),
+      nomination_ref: input.nominationRef ? seal(sealKey, input.nominationRef, loc('nomination_ref', id)) : null,
+      role: input.role,
+      state_code: state,
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+      deactivated_at: null,
+    };
+    try {
+      return await db.transaction().execute(async (trx) => {
+        await trx.insertInto('users').values(row).execute();
+        const receipt = await record(trx, actor, 'user.registered', row, {}, { issuer, subject: input.subject, displayName: input.displayName, nominationRef: input.nominationRef ?? null });
+        return { user: view(row), receipt };
+      });
+    } catch (err) {
+      if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict('a user with this issuer and subject is already registered');
+      throw err;
+    }
+  }
+
+  async function list(actor: Actor, state: string | undefined): Promise<UserView[]> {
+    // An authority lists its own state's users (without ?state= too).
+    const scope = state ?? (actor.role === 'authority' ? (stateOf(actor) ?? undefined) : undefined);
+    authorize(actor, 'users.list', { state: scope });
+    let query = db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(1000);
+    if (scope) query = query.where('state_code', '=', scope);
+    return ((await query.execute()) as UserRow[]).map(view);
+  }
+
+  async function get(actor: Actor, id: string): Promise<UserView> {
+    return view(await visible(db, actor, id));
+  }
+
+  async function update(actor: Actor, id: string, patch: UserPatch): Promise<{ user: UserView; receipt: Receipt }> {
+    return db.transaction().execute(async (trx) => {
+      const row = await visible(trx, actor, id, true);
+      if (row.status !== 'active') throw conflict('the user is deactivated');
+      const role = patch.role ?? row.role;
+      const roleChanged = patch.role !== undefined && patch.role !== row.role;
+      const state = checkRoleState(role, patch.state === undefined ? (roleChanged && !STATE_ROLES.includes(role) ? null : row.state_code) : patch.state);
+      authorize(actor, 'users.update', { user: target(actor, row), change: { role, state } });
+      const now = clock();
+      const values = {
+        role,
+        state_code: state,
+        ...(patch.displayName !== undefined ? { display_name: seal(sealKey, patch.displayName, loc('display_name', id)) } : {}),
+        ...(patch.nominationRef !== undefined ? { nomination_ref: patch.nominationRef === null ? null : seal(sealKey, patch.nominationRef, loc('nomination_ref', id)) } : {}),
+        updated_at: now,
+      };
+      await trx.updateTable('users').set(values).where('id', '=', id).execute();
+      const next = { ...row, ...values };
+      const changed = Object.keys(patch)
+        .filter((k) => patch[k as keyof UserPatch] !== undefined)
+        .sort();
+      const personal = patch.displayName !== undefined || patch.nominationRef !== undefined;
+      const receipt = await record(
+        trx,
+        actor,
+        role !== row.role || state !== row.state_code ? 'user.role-changed' : 'user.updated',
+        next,
+        { previousRole: row.role, ...(row.state_code ? { previousState: row.state_code } : {}), changed: changed.join(',') },
+        personal ? { displayName: patch.displayName ?? null, nominationRef: patch.nominationRef ?? null } : undefined,
+      );
+      return { user: view(next), receipt };
+    });
+  }
+
+  async function deactivate(actor: Actor, id: string): Promise<{ user: UserView; receipt: Receipt }> {
+    return db.transaction().execute(async (trx) => {
+      const row = await visible(trx, actor, id, true);
+      authorize(actor, 'users.deactivate', { user: target(actor, row) });
+      if (row.status === 'deactivated') throw conflict('the user is already deactivated');
+      const now = clock();
+      await trx.updateTable('users').set({ status: 'deactivated', deactivated_at: now, updated_at: now }).where('id', '=', id).execute();
+      const receipt = await record(trx, actor, 'user.deactivated', row, {});
+      return { user: view({ ...row, status: 'deactivated', deactivated_at: now, updated_at: now }), receipt };
+    });
+  }
+
+  /**
+   * Registry mode: the actor a verified (issuer, subject) is, read from the
+   * database on every request (one indexed lookup), so a deactivation or a
+   * role change bites on the caller's next request on every instance.
+   */
+  async function resolve(issuer: string, subject: string): Promise<Actor | null> {
+    const row = await db
+      .selectFrom('users')
+      .select(['id', 'role', 'state_code'])
+      .where('identity_bidx', '=', identity(issuer, subject))
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return row ? { sub: `user:${row.id}`, iss: issuer, role: row.role, state: row.state_code, userId: row.id } : null;
+  }
+
+  /** The active registered user a caller is (registry actors carry it; claims actors are looked up by identity). */
+  async function activeUserOf(q: Queryable, actor: Actor): Promise<{ id: string; role: Role; state: string | null } | null> {
+    const query = q.selectFrom('users').select(['id', 'role', 'state_code']).where('status', '=', 'active');
+    const row = await (actor.userId ? query.where('id', '=', actor.userId) : query.where('identity_bidx', '=', identity(issuerOf(actor), actor.sub))).executeTakeFirst();
+    return row ? { id: row.id, role: row.role, state: row.state_code } : null;
+  }
+
+  /** A stable identity for "is this the same person": the registry id when registered, else issuer and subject. */
+  async function identityOf(q: Queryable, actor: Actor): Promise<string> {
+    const user = await activeUserOf(q, actor);
+    return user ? `user:${user.id}` : `sub:${issuerOf(actor)}\n${actor.sub}`;
+  }
+
+  return { register, list, get, update, deactivate, resolve, activeUserOf, identityOf };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

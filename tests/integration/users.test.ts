@@ -1,0 +1,325 @@
+/**
+ * Users, API keys and dual control through HTTP, in registry mode (the
+ * registry decides role and state): the matrix of every role × every route
+ * × own/foreign state, then the behaviours (revocation, deactivation, scopes,
+ * sealing, ledger entries, two-person rule, expiry).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleContact, startHarness, type Harness } from '../harness.ts';
+
+const OWN = 'FRA';
+const FOREIGN = 'KEN';
+let now = Date.parse('2026-12-04T10:00:00Z');
+let h: Harness;
+let sec: string;
+let fraDelegate: string;
+let fraDelegate2: string;
+let kenDelegate: string;
+
+const inAYear = () => new Date(now + 300 * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  h = await startHarness({ env: { AUTH_MODE: 'registry' }, clock: () => new Date(now) });
+  sec = h.token('secretariat');
+  fraDelegate = h.token('delegate', OWN);
+  fraDelegate2 = h.token('delegate', OWN);
+  kenDelegate = h.token('delegate', FOREIGN);
+  expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/participation`, token: fraDelegate })).statusCode).toBe(201);
+  expect((await h.request({ method: 'PUT', url: `/v1/states/${FOREIGN}/participation`, token: kenDelegate })).statusCode).toBe(201);
+}, 120_000);
+afterAll(() => h?.close());
+
+/** A user registered by the secretariat, with its id. */
+async function registered(role: 'delegate' | 'authority' | 'observer', state?: string) {
+  const subject = `${role}-${Math.random().toString(36).slice(2)}@example.org`;
+  const res = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role, ...(state ? { state } : {}), displayName: 'Ana Pérez', nominationRef: 'NV-2026-117' } });
+  expect(res.statusCode, res.body).toBe(201);
+  return { id: res.json().user.id as string, subject };
+}
+
+async function apiKey(token: string, scopes: ('read' | 'write')[] = ['read', 'write']) {
+  const res = await h.request({ method: 'POST', url: '/v1/api-keys', token, payload: { name: 'cert-sync', scopes, expiresAt: inAYear() } });
+  expect(res.statusCode, res.body).toBe(201);
+  return { id: res.json().apiKey.id as string, secret: res.json().secret as string };
+}
+
+async function proposal() {
+  const res = await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate2, payload: sampleContact() });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json().pendingChange.id as string;
+}
+
+describe('users × keys × dual control matrix (registry mode)', () => {
+  type Caller = 'delegate' | 'authority' | 'secretariat' | 'auditor' | 'observer' | 'anonymous';
+  const CALLERS: Caller[] = ['delegate', 'authority', 'secretariat', 'auditor', 'observer', 'anonymous'];
+  type Side = 'own' | 'foreign';
+  interface RouteCase {
+    name: string;
+    /** Makes the request as `token` against a fresh target of state FRA. */
+    run: (token: string | undefined) => Promise<{ statusCode: number; body: string }>;
+    expect: (caller: Caller, side: Side) => number;
+  }
+  const stateUser = (c: Caller, s: Side, ok: Caller[]) => (c === 'delegate' || c === 'authority' ? (s === 'own' && ok.includes(c) ? 'yes' : 'no') : ok.includes(c) ? 'yes' : 'no');
+  const status = (yes: number, no: number) => (c: Caller, s: Side, ok: Caller[]) => (c === 'anonymous' ? 401 : stateUser(c, s, ok) === 'yes' ? yes : no);
+
+  const routes: RouteCase[] = [
+    {
+      name: 'POST /v1/users (a FRA delegate)',
+      run: (t) => h.request({ method: 'POST', url: '/v1/users', token: t, payload: { subject: `s-${Math.random()}`, role: 'delegate', state: OWN, displayName: 'X' } }),
+      expect: (c, s) => status(201, 403)(c, s, ['authority', 'secretariat']),
+    },
+    {
+      name: 'GET /v1/users?state=FRA',
+      run: (t) => h.request({ method: 'GET', url: `/v1/users?state=${OWN}`, token: t }),
+      expect: (c, s) => status(200, 403)(c, s, ['authority', 'secretariat', 'auditor']),
+    },
+    {
+      name: 'GET /v1/users/{id} (a FRA delegate)',
+      run: async (t) => h.request({ method: 'GET', url: `/v1/users/${(await registered('delegate', OWN)).id}`, token: t }),
+      expect: (c, s) => status(200, 404)(c, s, ['authority', 'secretariat', 'auditor']),
+    },
+    {
+      name: 'PATCH /v1/users/{id} (a FRA delegate)',
+      run: async (t) => h.request({ method: 'PATCH', url: `/v1/users/${(await registered('delegate', OWN)).id}`, token: t, payload: { displayName: 'New name' } }),
+      expect: (c, s) => (c === 'auditor' ? 403 : status(200, 404)(c, s, ['authority', 'secretariat'])),
+    },
+    {
+      name: 'DELETE /v1/users/{id} (a FRA delegate)',
+      run: async (t) => h.request({ method: 'DELETE', url: `/v1/users/${(await registered('delegate', OWN)).id}`, token: t }),
+      expect: (c, s) => (c === 'auditor' ? 403 : status(200, 404)(c, s, ['authority', 'secretariat'])),
+    },
+    {
+      name: 'POST /v1/api-keys',
+      run: (t) => h.request({ method: 'POST', url: '/v1/api-keys', token: t, payload: { name: 'k', scopes: ['read'], expiresAt: inAYear() } }),
+      expect: (c) => (c === 'anonymous' ? 401 : 201),
+    },
+    {
+      name: 'GET /v1/api-keys (sees a FRA delegate key?)',
+      run: async (t) => {
+        const { id } = await apiKey(fraDelegate);
+        const res = await h.request({ method: 'GET', url: '/v1/api-keys', token: t });
+        // 200 with the key → 200; 200 without it → 204 (a marker for "not listed").
+        if (res.statusCode !== 200) return res;
+        return { statusCode: (res.json().items as { id: string }[]).some((k) => k.id === id) ? 200 : 204, body: res.body };
+      },
+      expect: (c, s) => status(200, 204)(c, s, ['authority', 'secretariat']),
+    },
+    {
+      name: 'DELETE /v1/api-keys/{id} (a FRA delegate key)',
+      run: async (t) => h.request({ method: 'DELETE', url: `/v1/api-keys/${(await apiKey(fraDelegate)).id}`, token: t }),
+      expect: (c, s) => status(200, 404)(c, s, ['authority', 'secretariat']),
+    },
+    {
+      name: 'PUT /v1/states/FRA/policy',
+      run: (t) => h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: t, payload: { dualControl: true } }),
+      expect: (c, s) => status(200, 403)(c, s, ['authority', 'secretariat']),
+    },
+    {
+      name: 'GET /v1/states/FRA/policy',
+      run: (t) => h.request({ method: 'GET', url: `/v1/states/${OWN}/policy`, token: t }),
+      expect: (c, s) => status(200, 403)(c, s, ['delegate', 'authority', 'secretariat', 'auditor']),
+    },
+    {
+      name: 'GET /v1/states/FRA/pending-changes',
+      run: (t) => h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: t }),
+      expect: (c, s) => status(200, 403)(c, s, ['delegate', 'authority', 'secretariat', 'auditor']),
+    },
+    {
+      name: 'POST /v1/pending-changes/{id}/approval',
+      run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposal()}/approval`, token: t }),
+      expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+    },
+    {
+      name: 'POST /v1/pending-changes/{id}/rejection',
+      run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposal()}/rejection`, token: t }),
+      expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+    },
+  ];
+
+  it(`${CALLERS.length} callers × ${routes.length} routes × own/foreign state`, async () => {
+    // Dual control on for FRA so proposals exist to approve and reject.
+    const authority = h.token('authority', OWN);
+    expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: true } })).statusCode).toBe(200);
+    const mismatches: string[] = [];
+    let cases = 0;
+    for (const route of routes) {
+      for (const caller of CALLERS) {
+        for (const side of ['own', 'foreign'] as const) {
+          cases++;
+          const state = side === 'own' ? OWN : FOREIGN;
+          const token = caller === 'anonymous' ? undefined : caller === 'delegate' || caller === 'authority' ? h.token(caller, state) : h.token(caller);
+          const res = await route.run(token);
+          const want = route.expect(caller, side);
+          if (res.statusCode !== want) mismatches.push(`${route.name} as ${caller} (${side}): ${res.statusCode}, want ${want}: ${res.body.slice(0, 200)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(cases).toBe(CALLERS.length * routes.length * 2); // 156 cases
+    expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: false } })).statusCode).toBe(200);
+  }, 300_000);
+});
+
+describe('registry mode', () => {
+  it('a token proves only who the caller is: role and state come from the registry', async () => {
+    const { subject } = await registered('observer');
+    // The token claims secretariat; the registry says observer.
+    const token = h.token('secretariat', undefined, { sub: subject });
+    expect((await h.request({ method: 'GET', url: '/v1/states', token })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/v1/reports/freshness', token })).statusCode).toBe(403);
+    // An unknown subject is refused.
+    const stranger = h.token('secretariat', undefined, { sub: 'nobody@example.org' });
+    const res = await h.request({ method: 'GET', url: '/v1/states', token: stranger });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().type).toMatch(/unauthenticated$/);
+  });
+
+  it('a deactivated user is refused on its very next request; a role change applies on the next request', async () => {
+    const { id, subject } = await registered('delegate', OWN);
+    const token = h.token('delegate', OWN, { sub: subject });
+    expect((await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token, payload: sampleContact() })).statusCode).toBe(201);
+    expect((await h.request({ method: 'PATCH', url: `/v1/users/${id}`, token: sec, payload: { role: 'observer' } })).statusCode).toBe(200);
+    expect((await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token, payload: sampleContact() })).statusCode).toBe(403);
+    expect((await h.request({ method: 'DELETE', url: `/v1/users/${id}`, token: sec })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/v1/states', token })).statusCode).toBe(401);
+  });
+
+  it('nobody raises their own role; an authority cannot register outside its state or staff roles', async () => {
+    const { id, subject } = await registered('authority', OWN);
+    const me = h.token('authority', OWN, { sub: subject });
+    expect((await h.request({ method: 'PATCH', url: `/v1/users/${id}`, token: me, payload: { role: 'secretariat', state: null } })).statusCode).toBe(403);
+    expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x1', role: 'secretariat', displayName: 'X' } })).statusCode).toBe(403);
+    expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x2', role: 'delegate', state: FOREIGN, displayName: 'X' } })).statusCode).toBe(403);
+    expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x3', role: 'delegate', displayName: 'X' } })).statusCode).toBe(400);
+    const dup = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role: 'observer', displayName: 'X' } });
+    expect(dup.statusCode).toBe(409);
+  });
+
+  it('personal fields are sealed at rest; the ledger holds ids, roles and a commitment only', async () => {
+    const { id, subject } = await registered('delegate', OWN);
+    const [row] = await h.sql<{ subject: Uint8Array; display_name: Uint8Array; nomination_ref: Uint8Array }>('select subject, display_name, nomination_ref from users where id = $1', [id]);
+    for (const v of Object.values(row!)) {
+      const text = Buffer.from(v).toString('latin1');
+      for (const secret of [subject, 'Ana Pérez', 'NV-2026-117']) expect(text).not.toContain(secret);
+    }
+    const entries = await h.sql<{ canonical: string }>(`select canonical from ledger_entries where canonical like '%"user.registered"%' and canonical like $1`, [`%${id}%`]);
+    expect(entries).toHaveLength(1);
+    const entry = JSON.parse(entries[0]!.canonical);
+    expect(entry).toMatchObject({ type: 'user.registered', subject: { user: id }, facts: { role: 'delegate', state: OWN }, parties: [OWN] });
+    expect(entry.commitment).toEqual(expect.any(String));
+    expect(entries[0]!.canonical).not.toContain(subject);
+    expect(entries[0]!.canonical).not.toContain('Ana P');
+  });
+});
+
+describe('API keys', () => {
+  it('returns the secret once, stores only its hash, acts within its scopes, records the last use', async () => {
+    const { id, secret } = await apiKey(fraDelegate, ['read']);
+    expect(secret).toMatch(/^pocdir_[A-Za-z0-9_-]{43}$/);
+    const stored = await h.sql<{ secret_hash: Uint8Array }>('select secret_hash from api_keys where id = $1', [id]);
+    expect(Buffer.from(stored[0]!.secret_hash).toString('hex')).not.toContain(Buffer.from(secret).toString('hex'));
+    const dump = JSON.stringify(await h.sql('select * from api_keys'));
+    expect(dump).not.toContain(secret.slice(7));
+
+    expect((await h.request({ method: 'GET', url: `/v1/states/${OWN}/contacts`, token: secret })).statusCode).toBe(200);
+    const write = await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: secret, payload: sampleContact() });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().detail).toMatch(/read scope/);
+    expect((await h.request({ method: 'POST', url: '/v1/api-keys', token: secret, payload: { name: 'k', scopes: ['read'], expiresAt: inAYear() } })).statusCode).toBe(403);
+    const listed = (await h.request({ method: 'GET', url: '/v1/api-keys', token: fraDelegate })).json().items.find((k: { id: string }) => k.id === id);
+    expect(listed.lastUsedAt).toBe(new Date(now).toISOString());
+
+    const rw = await apiKey(fraDelegate);
+    expect((await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: rw.secret, payload: sampleContact() })).statusCode).toBe(201);
+  });
+
+  it('a revoked key is refused on the very next request; an expired one too; a year is the limit', async () => {
+    const { id, secret } = await apiKey(fraDelegate);
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: secret })).statusCode).toBe(200);
+    expect((await h.request({ method: 'DELETE', url: `/v1/api-keys/${id}`, token: fraDelegate })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: secret })).statusCode).toBe(401);
+    expect((await h.request({ method: 'DELETE', url: `/v1/api-keys/${id}`, token: fraDelegate })).statusCode).toBe(409);
+
+    const short = await h.request({ method: 'POST', url: '/v1/api-keys', token: fraDelegate, payload: { name: 'k', scopes: ['read'], expiresAt: new Date(now + 60_000).toISOString() } });
+    const shortSecret = short.json().secret as string;
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: shortSecret })).statusCode).toBe(200);
+    now += 120_000;
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: shortSecret })).statusCode).toBe(401);
+
+    const tooLong = await h.request({ method: 'POST', url: '/v1/api-keys', token: fraDelegate, payload: { name: 'k', scopes: ['read'], expiresAt: new Date(now + 400 * 86_400_000).toISOString() } });
+    expect(tooLong.statusCode).toBe(400);
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: 'pocdir_' + 'A'.repeat(43) })).statusCode).toBe(401);
+  });
+
+  it("deactivating the key's user stops the key", async () => {
+    const { id, subject } = await registered('delegate', OWN);
+    const { secret } = await apiKey(h.token('delegate', OWN, { sub: subject }));
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: secret })).statusCode).toBe(200);
+    expect((await h.request({ method: 'DELETE', url: `/v1/users/${id}`, token: h.token('authority', OWN) })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/v1/states', token: secret })).statusCode).toBe(401);
+  });
+});
+
+describe('dual control', () => {
+  it('a change by one user waits for another user of the same state, then applies with its ledger entries', async () => {
+    const authority = h.token('authority', OWN);
+    expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: fraDelegate, payload: { dualControl: true } })).statusCode).toBe(403);
+    expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: true } })).json().policy.dualControl).toBe(true);
+
+    const input = sampleContact({ name: 'Zofia Nowak-Kowalska' });
+    const proposed = await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate, payload: input });
+    expect(proposed.statusCode).toBe(202);
+    const change = proposed.json().pendingChange;
+    expect(change).toMatchObject({ state: OWN, action: 'contacts.create', status: 'pending' });
+    // Not applied yet; its content is sealed at rest.
+    const emails = async () => (await h.request({ method: 'GET', url: `/v1/states/${OWN}/contacts?email=${encodeURIComponent(input.email as string)}`, token: fraDelegate })).json().items;
+    expect(await emails()).toHaveLength(0);
+    const [stored] = await h.sql<{ content: Uint8Array }>('select content from pending_changes where id = $1', [change.id]);
+    expect(Buffer.from(stored!.content).toString('latin1')).not.toContain('Zofia');
+    // The list shows it, with content to the state's users, without to auditors.
+    const mine = (await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: fraDelegate2 })).json().items.find((c: { id: string }) => c.id === change.id);
+    expect(mine.content.input.name).toBe('Zofia Nowak-Kowalska');
+    const audited = (await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: h.token('auditor') })).json().items.find((c: { id: string }) => c.id === change.id);
+    expect(audited.content).toBeUndefined();
+
+    // The proposer cannot approve; a delegate of another state cannot see it.
+    expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${change.id}/approval`, token: fraDelegate })).statusCode).toBe(403);
+    expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${change.id}/approval`, token: kenDelegate })).statusCode).toBe(404);
+    const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${change.id}/approval`, token: fraDelegate2 });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().pendingChange.status).toBe('approved');
+    expect(await emails()).toHaveLength(1);
+    // Applied once: a second approval is refused.
+    expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${change.id}/approval`, token: authority })).statusCode).toBe(409);
+
+    // Update and delete go the same way.
+    const contactId = approved.json().result.contact.id as string;
+    const upd = await h.request({ method: 'PATCH', url: `/v1/contacts/${contactId}`, token: fraDelegate2, payload: { title: 'Deputy Head' } });
+    expect(upd.statusCode).toBe(202);
+    expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${upd.json().pendingChange.id}/approval`, token: fraDelegate })).statusCode).toBe(200);
+    expect((await h.request({ method: 'GET', url: `/v1/contacts/${contactId}`, token: fraDelegate })).json().title).toBe('Deputy Head');
+    const del = await h.request({ method: 'DELETE', url: `/v1/contacts/${contactId}`, token: fraDelegate });
+    expect(del.statusCode).toBe(202);
+    const rejected = await h.request({ method: 'POST', url: `/v1/pending-changes/${del.json().pendingChange.id}/rejection`, token: authority });
+    expect(rejected.json().pendingChange.status).toBe('rejected');
+    expect((await h.request({ method: 'GET', url: `/v1/contacts/${contactId}`, token: fraDelegate })).statusCode).toBe(200);
+
+    const types = (await h.sql<{ canonical: string }>(`select canonical from ledger_entries where canonical like $1 order by seq`, [`%${change.id}%`])).map((r) => JSON.parse(r.canonical).type);
+    expect(types).toEqual(['change.proposed', 'change.approved']);
+    const [created] = await h.sql<{ seq: number }>(`select seq from ledger_entries where canonical like '%"contact.created"%' and canonical like $1`, [`%${contactId}%`]);
+    const [approval] = await h.sql<{ seq: number }>(`select seq from ledger_entries where canonical like '%"change.approved"%' and canonical like $1`, [`%${change.id}%`]);
+    expect(Number(approval!.seq)).toBe(Number(created!.seq) + 1);
+  });
+
+  it('pending changes expire (72 h by default)', async () => {
+    const authority = h.token('authority', OWN);
+    await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: true } });
+    const id = (await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate, payload: sampleContact() })).json().pendingChange.id;
+    now += 73 * 3_600_000;
+    const res = await h.request({ method: 'POST', url: `/v1/pending-changes/${id}/approval`, token: fraDelegate2 });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ currentStatus: 'expired' });
+    const types = (await h.sql<{ canonical: string }>(`select canonical from ledger_entries where canonical like $1 order by seq`, [`%${id}%`])).map((r) => JSON.parse(r.canonical).type);
+    expect(types).toEqual(['change.proposed', 'change.expired']);
+  });
+});
