@@ -145,24 +145,8 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
 
   /** Entries from `from` on; delegates see only entries their state is party to. */
   async function list(db: Queryable, actor: Actor, from: number, limit: number): Promise<{ entries: ServedEntry[]; next: number | null }> {
-    let query = db
-      .selectFrom('ledger_entries')
-      .select(['seq', 'canonical', 'leaf_hash'])
-      .where('seq', '>=', from)
-      .orderBy('seq')
-      .limit(limit + 1);
-    const scope = ledgerScope(actor);
-    if ('party' in scope) query = query.where(sql<boolean>`parties @> array[${scope.party}]::text[]`);
-    const rows = await query.execute();
-    const page = rows.slice(0, limit);
-    return {
-      entries: page.map((r) => ({
-        index: Number(r.seq),
-        leafHash: toHex(r.leaf_hash),
-        entry: JSON.parse(r.canonical) as LedgerEntry,
-      })),
-      next: rows.length > limit ? Number(rows[limit]!.seq) : null,
-    };
+    const page = await listCanonical(db, actor, from, limit);
+    return { entries: page.entries.map((e) => ({ index: e.index, leafHash: e.leafHash, entry: JSON.parse(e.canonical) as LedgerEntry })), next: page.next };
   }
 
   /**
