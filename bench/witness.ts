@@ -26,6 +26,7 @@ import { encodeBase64, formatCheckpoint, signNote, verifierKeyOf } from '../src/
 import { createWitnessServer } from '../src/witness/server.ts';
 import { FileStore } from '../src/witness/state.ts';
 import { createWitness } from '../src/witness/witness.ts';
+import type { LedgerEventType } from '../src/ledger/events.ts';
 
 const ORIGIN = 'bench.example/ledger';
 const SEED = new Uint8Array(32).fill(11);
@@ -101,7 +102,7 @@ async function quorumTime() {
   const actor: Actor = { role: 'secretariat', sub: 'bench', state: null };
   const times: number[] = [];
   for (let i = 0; i < CHECKPOINTS; i++) {
-    await database.db.transaction().execute((trx) => ledger.appendAll(trx, Array.from({ length: 50 }, () => ({ type: 'bench.event', actor, parties: ['FRA'], subject: {} }))));
+    await database.db.transaction().execute((trx) => ledger.appendAll(trx, Array.from({ length: 50 }, () => ({ type: 'bench.event' as LedgerEventType, actor, parties: ['FRA'], subject: {} }))));
     const { checkpoint } = await ledger.checkpoints.sign(database.db, 'now');
     const result = (await ledger.witnessing.collect(database.db, checkpoint))!;
     if (result.cosignatures < 2) throw new Error(`quorum not reached: ${JSON.stringify(result.outcomes)}`);

@@ -15,6 +15,7 @@ import type { Db } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { UsersService } from '../users/service.ts';
+import { APIKEY_EVENTS } from './events.ts';
 
 export const MAX_KEY_LIFETIME_DAYS = 366;
 const LAST_USE_RESOLUTION_MS = 60_000;
@@ -69,7 +70,7 @@ export function createApiKeysService({ db, clock, ledger, users }: { db: Db; clo
       };
       await trx.insertInto('api_keys').values(row).execute();
       const receipt = await ledger.append(trx, {
-        type: 'apikey.created',
+        type: APIKEY_EVENTS.created,
         actor,
         parties: user.state ? [user.state] : [],
         subject: { apiKey: row.id, user: user.id },
@@ -116,7 +117,7 @@ export function createApiKeysService({ db, clock, ledger, users }: { db: Db; clo
       const now = clock();
       await trx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).execute();
       const receipt = await ledger.append(trx, {
-        type: 'apikey.revoked',
+        type: APIKEY_EVENTS.revoked,
         actor,
         parties: row.state_code ? [row.state_code] : [],
         subject: { apiKey: id, user: row.user_id },

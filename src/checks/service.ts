@@ -17,6 +17,7 @@ import type { LedgerService, Receipt } from '../ledger/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
 import { DOMAINS } from '../vocabulary.ts';
+import { CHECK_EVENTS } from './events.ts';
 
 export interface CheckNotifier {
   enqueue(
@@ -110,7 +111,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
             .execute();
           await notifier.enqueue(trx, {
             state,
-            type: 'check.started',
+            type: CHECK_EVENTS.started,
             subject: { checkId: id },
             link: link(id),
             exercise,
@@ -121,7 +122,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
         }
       }
       const receipt = await ledger.append(trx, {
-        type: 'check.started',
+        type: CHECK_EVENTS.started,
         actor,
         parties: states,
         subject: { check: id },
@@ -152,7 +153,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
       const seconds = (now.getTime() - new Date(target.sent_at).getTime()) / 1000;
       const late = now > new Date(check.closes_at);
       const receipt = await ledger.append(trx, {
-        type: 'check.acknowledged',
+        type: CHECK_EVENTS.acknowledged,
         actor,
         parties: [actor.state],
         subject: { check: id, target: target.id },

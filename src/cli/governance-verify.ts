@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { initCrypto, toHex } from '../crypto/index.ts';
 import { openDatabase, type DatabaseHandle } from '../db/index.ts';
 import { recomputeGovernance, type GovernanceEntry, type GovernanceReport } from '../governance/verify.ts';
+import { STATE_WITHDRAWN } from '../governance/events.ts';
 import { canonicalJson, leafHash } from '../ledger/entry.ts';
 import { DatabaseSource, HttpSource } from '../ledger/verify-sources.ts';
 import { SourceError, type LedgerSource } from '../ledger/verify.ts';
@@ -64,7 +65,7 @@ export async function runGovernanceCli(argv: string[], fetchImpl: typeof fetch =
       expected++;
       if (toHex(leafHash(canonicalJson(item.entry))) !== item.leafHash) return { code: 1, output: [`entry ${item.index}: its leaf hash does not recompute`], errors };
       const e = item.entry as GovernanceEntry;
-      if (e.type.startsWith('governance.') || e.type === 'state.withdrawn') entries.push({ index: item.index, type: e.type, at: e.at, subject: e.subject, ...(e.facts ? { facts: e.facts } : {}) });
+      if (e.type.startsWith('governance.') || e.type === STATE_WITHDRAWN) entries.push({ index: item.index, type: e.type, at: e.at, subject: e.subject, ...(e.facts ? { facts: e.facts } : {}) });
     }
     const report = recomputeGovernance(entries);
     if (values.json) output.push(JSON.stringify(report, null, 2));

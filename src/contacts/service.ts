@@ -22,6 +22,8 @@ import type { GrantTuple } from '../disclosure/service.ts';
 import * as queries from './queries.ts';
 import type { ContactRow, ContactRowWithKey } from './queries.ts';
 import type { ContactFields, ContactPatch, ContactView, Domain, Visibility } from './schemas.ts';
+import { CONTACT_EVENTS } from './events.ts';
+import type { LedgerEventType } from '../ledger/events.ts';
 
 /** The metadata visibility is decided on: never the confidential fields. */
 export interface ContactMeta {
@@ -163,7 +165,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const seesNote = (actor: Actor, row: ContactRow) => permits(actor, 'contacts.read-note', { state: row.state_code });
   const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
   /** The ledger entry of a change to a contact: its state is the party. */
-  const record = (trx: Trx, actor: Actor, type: string, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
+  const record = (trx: Trx, actor: Actor, type: LedgerEventType, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
     ledger.append(trx, { type, actor, parties: [state], subject: { state, contact }, ...rest });
 
   /**
@@ -229,7 +231,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           updated_at: now,
         };
         await queries.insert(trx, row);
-        const receipt = await record(trx, actor, 'contact.created', state, id, { facts: { domains, visibility }, content: { ...plain, domains } });
+        const receipt = await record(trx, actor, CONTACT_EVENTS.created, state, id, { facts: { domains, visibility }, content: { ...plain, domains } });
         await within?.(trx);
         return { contact: view(row, plain, true, key), receipt };
       })
@@ -312,7 +314,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           updated_at: now,
         };
         await queries.update(trx, id, values);
-        const receipt = await record(trx, actor, 'contact.updated', row.state_code, id, {
+        const receipt = await record(trx, actor, CONTACT_EVENTS.updated, row.state_code, id, {
           facts: { changed: Object.keys(patch).sort(), version: values.version, visibility: values.visibility },
           content: { ...plain, domains: values.domains },
         });
@@ -326,7 +328,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return db.transaction().execute(async (trx) => {
       const row = await editableRow(trx, actor, id, 'contacts.delete');
       await queries.remove(trx, id);
-      const receipt = await record(trx, actor, 'contact.deleted', row.state_code, id);
+      const receipt = await record(trx, actor, CONTACT_EVENTS.deleted, row.state_code, id);
       await within?.(trx);
       return { receipt };
     });
@@ -397,7 +399,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
         verification_note: input.note ? seal(key, input.note, loc('verification_note', id)) : null,
       };
       await queries.update(trx, id, values);
-      const receipt = await record(trx, actor, 'contact.verification', row.state_code, id, {
+      const receipt = await record(trx, actor, CONTACT_EVENTS.verification, row.state_code, id, {
         facts: { status: input.status, version: row.version },
         ...(input.note ? { content: { note: input.note } } : {}),
       });
@@ -411,7 +413,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
       const row = await editableRow(trx, actor, id, 'contacts.confirm');
       const now = clock();
       await queries.update(trx, id, { confirmed_at: now });
-      const receipt = await record(trx, actor, 'contact.confirmed', row.state_code, id);
+      const receipt = await record(trx, actor, CONTACT_EVENTS.confirmed, row.state_code, id);
       return { contact: view({ ...row, confirmed_at: now }, openFields(row), true, rowKey(row)), receipt };
     });
   }

@@ -13,6 +13,7 @@ import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import * as queries from './queries.ts';
 import { effectiveDomains, EVERYONE, statusOf, type Domain, type Grant, type Mode } from './rules.ts';
+import { DISCLOSURE_EVENTS } from './events.ts';
 
 /** What a caller may see of other states' confidential contacts, by owner state. */
 export interface Access {
@@ -120,7 +121,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
       const now = after.get(owner) ?? [];
       if (was.join() === now.join()) continue;
       await ledger.append(trx, {
-        type: 'disclosure.effect-changed',
+        type: DISCLOSURE_EVENTS.effectChanged,
         actor,
         parties: [owner, pivot],
         subject: { owner, viewer: pivot },
@@ -163,7 +164,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
       };
       await queries.upsertGrant(trx, row);
       const receipt = await ledger.append(trx, {
-        type: 'disclosure.granted',
+        type: DISCLOSURE_EVENTS.granted,
         actor,
         parties: counterpart === EVERYONE ? [owner] : [owner, counterpart],
         subject: { owner, counterpart },
@@ -182,7 +183,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
       const before = await reciprocalEffects(trx, owner);
       await queries.deleteGrant(trx, owner, counterpart);
       const receipt = await ledger.append(trx, {
-        type: 'disclosure.revoked',
+        type: DISCLOSURE_EVENTS.revoked,
         actor,
         parties: counterpart === EVERYONE ? [owner] : [owner, counterpart],
         subject: { owner, counterpart },
@@ -199,7 +200,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     const removed = await queries.deleteGrantsOf(trx, state);
     for (const counterpart of removed.sort()) {
       await ledger.append(trx, {
-        type: 'disclosure.revoked',
+        type: DISCLOSURE_EVENTS.revoked,
         actor,
         parties: counterpart === EVERYONE ? [state] : [state, counterpart],
         subject: { owner: state, counterpart },
@@ -210,7 +211,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     for (const [owner, was] of before) {
       if (was.length === 0) continue;
       await ledger.append(trx, {
-        type: 'disclosure.effect-changed',
+        type: DISCLOSURE_EVENTS.effectChanged,
         actor,
         parties: [owner, state],
         subject: { owner, viewer: state },

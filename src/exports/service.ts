@@ -40,6 +40,7 @@ import {
 import { toCsvFile } from './csv.ts';
 import * as queries from './queries.ts';
 import { toVCardFile } from './vcard.ts';
+import { EXPORT_EVENTS } from './events.ts';
 
 
 /** The caller whose view an export of `state` is: the state's delegates' view of the directory. */
@@ -181,7 +182,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
     }
     const receipt = await db.transaction().execute((trx) =>
       ledger.append(trx, {
-        type: 'export.generated',
+        type: EXPORT_EVENTS.generated,
         actor,
         parties: [state],
         subject: { state },
@@ -216,7 +217,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
       const row: queries.ExportKeyRow = { state_code: state, algorithm: 'X25519', public_key: publicKey, registered_by: actor.sub, registered_at: clock() };
       const created = await queries.upsertKey(trx, row);
       const receipt = await ledger.append(trx, {
-        type: 'export-key.registered',
+        type: EXPORT_EVENTS.keyRegistered,
         actor,
         parties: [state],
         subject: { state },
@@ -237,7 +238,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
     authorize(actor, 'exports.key-change', { state });
     return db.transaction().execute(async (trx) => {
       if (!(await queries.removeKey(trx, state))) throw notFound('export key');
-      const receipt = await ledger.append(trx, { type: 'export-key.removed', actor, parties: [state], subject: { state } });
+      const receipt = await ledger.append(trx, { type: EXPORT_EVENTS.keyRemoved, actor, parties: [state], subject: { state } });
       return { receipt };
     });
   }

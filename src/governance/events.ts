@@ -4,6 +4,8 @@
  * when the proposal was made, each position, each withdrawal of a state, and
  * the decision with its tally.
  */
+import { STATE_EVENTS } from '../states/events.ts';
+
 export const GOVERNANCE_EVENTS = {
   proposed: 'governance.proposed',
   voted: 'governance.voted',
@@ -12,4 +14,4 @@ export const GOVERNANCE_EVENTS = {
 } as const;
 
 /** Participation's own event, which takes a state's vote away. */
-export const STATE_WITHDRAWN = 'state.withdrawn';
+export const STATE_WITHDRAWN = STATE_EVENTS.withdrawn;

@@ -18,6 +18,7 @@ import type { Db, Trx } from '../db/index.ts';
 import { conflict } from '../http/problem.ts';
 import type { LedgerService } from '../ledger/service.ts';
 import type { KeysService } from './service.ts';
+import { KEY_EVENTS } from './events.ts';
 
 /** Re-seals up to `limit` items of `state` not yet under `to`; returns how many it re-sealed. */
 export type Reencryptor = (trx: Trx, state: string, to: Key, limit: number) => Promise<number>;
@@ -65,7 +66,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
     }
     if (rewrapped > 0) {
       await db.transaction().execute((trx) =>
-        ledger.append(trx, { type: 'keys.master-rotated', actor: SYSTEM_ACTOR, parties: [], subject: { kek: keyring.master.id }, facts: { rewrapped } }),
+        ledger.append(trx, { type: KEY_EVENTS.masterRotated, actor: SYSTEM_ACTOR, parties: [], subject: { kek: keyring.master.id }, facts: { rewrapped } }),
       );
     }
     return { rewrapped, done: true };
@@ -86,7 +87,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       await trx.updateTable('state_keys').set({ status: 'retired' }).where('id', '=', old.id).execute();
       const fresh = await keys.createStateKey(trx, state);
       await ledger.append(trx, {
-        type: 'state.key-rotated',
+        type: KEY_EVENTS.stateKeyRotated,
         actor: SYSTEM_ACTOR,
         parties: [state],
         subject: { state },
@@ -112,7 +113,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       const retired = await trx.selectFrom('state_keys').select('id').where('state_code', '=', state).where('status', '=', 'retired').forUpdate().execute();
       const destroyed = await keys.destroyKeys(trx, retired.map((r) => r.id));
       if (destroyed.length > 0) {
-        await ledger.append(trx, { type: 'state.key-retired-destroyed', actor: SYSTEM_ACTOR, parties: [state], subject: { state }, facts: { destroyedKeys: destroyed, reencrypted } });
+        await ledger.append(trx, { type: KEY_EVENTS.stateKeyDestroyed, actor: SYSTEM_ACTOR, parties: [state], subject: { state }, facts: { destroyedKeys: destroyed, reencrypted } });
       }
       return destroyed;
     });

@@ -21,12 +21,13 @@ import type { Db, Queryable, Trx } from '../db/index.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
+import type { LedgerEventType } from './events.ts';
 import type { Node } from './merkle.ts';
 import { createWitnessing } from './witnesses.ts';
 import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
 
 export interface LedgerEvent {
-  type: string;
+  type: LedgerEventType;
   actor: Actor;
   parties: string[];
   subject: Record<string, string>;

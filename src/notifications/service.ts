@@ -31,6 +31,7 @@ import { newSecret, type MessageContent } from './delivery.ts';
 import * as queries from './queries.ts';
 import { checkWebhookUrl, describeRefusal, systemResolver, type Resolver } from './ssrf.ts';
 import { createNotificationWorker, type EmailResolver } from './worker.ts';
+import { WEBHOOK_EVENTS } from './events.ts';
 
 export type NotificationsConfig = Pick<
   Config,
@@ -156,7 +157,7 @@ export function createNotificationsService(deps: Deps) {
         created_at: now,
         updated_at: now,
       });
-      const receipt = await ledger.append(trx, { type: 'webhook.set', actor, parties: [state], subject: { state }, facts: { replaced } });
+      const receipt = await ledger.append(trx, { type: WEBHOOK_EVENTS.set, actor, parties: [state], subject: { state }, facts: { replaced } });
       return { webhook: { state, url, setAt: now }, secret: secret.text, created: !replaced, receipt };
     });
   }
@@ -174,7 +175,7 @@ export function createNotificationsService(deps: Deps) {
     authorize(actor, 'webhook.change', { state });
     return db.transaction().execute(async (trx) => {
       if (!(await queries.deleteWebhook(trx, state))) throw notFound('webhook');
-      const receipt = await ledger.append(trx, { type: 'webhook.removed', actor, parties: [state], subject: { state } });
+      const receipt = await ledger.append(trx, { type: WEBHOOK_EVENTS.removed, actor, parties: [state], subject: { state } });
       return { receipt };
     });
   }

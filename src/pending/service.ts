@@ -20,6 +20,7 @@ import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { UsersService } from '../users/service.ts';
+import { PENDING_EVENTS } from './events.ts';
 
 export const PENDING_ACTIONS = ['contacts.create', 'contacts.update', 'contacts.delete'] as const;
 export type PendingAction = (typeof PENDING_ACTIONS)[number];
@@ -91,7 +92,7 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
         .values({ state_code: state, dual_control: on, updated_at: clock() })
         .onConflict((oc) => oc.column('state_code').doUpdateSet({ dual_control: on, updated_at: clock() }))
         .execute();
-      const receipt = await ledger.append(trx, { type: 'state.policy-changed', actor, parties: [state], subject: { state }, facts: { dualControl: on } });
+      const receipt = await ledger.append(trx, { type: PENDING_EVENTS.policyChanged, actor, parties: [state], subject: { state }, facts: { dualControl: on } });
       return { policy: { state, dualControl: on }, receipt };
     });
   }
@@ -124,7 +125,7 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
       };
       await trx.insertInto('pending_changes').values(row).execute();
       const receipt = await ledger.append(trx, {
-        type: 'change.proposed',
+        type: PENDING_EVENTS.proposed,
         actor,
         parties: [state],
         subject: { state, change: id, ...(target ? { target } : {}) },
@@ -162,7 +163,7 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
       const row = await trx.selectFrom('pending_changes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row || row.status !== 'pending' || statusAt(row, clock()) !== 'expired') return;
       await trx.updateTable('pending_changes').set({ status: 'expired', decided_at: clock() }).where('id', '=', id).execute();
-      await ledger.append(trx, { type: 'change.expired', actor: { sub: 'system:dual-control', role: 'secretariat', state: null }, parties: [row.state_code], subject: { state: row.state_code, change: id }, facts: { action: row.action } });
+      await ledger.append(trx, { type: PENDING_EVENTS.expired, actor: { sub: 'system:dual-control', role: 'secretariat', state: null }, parties: [row.state_code], subject: { state: row.state_code, change: id }, facts: { action: row.action } });
     });
   }
 
@@ -185,7 +186,7 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
       await trx.updateTable('pending_changes').set({ status, decided_at: now, decided_by: me }).where('id', '=', id).execute();
       decided = { ...locked, status, decided_at: now, decided_by: me };
       receipt = await ledger.append(trx, {
-        type: approve ? 'change.approved' : 'change.rejected',
+        type: approve ? PENDING_EVENTS.approved : PENDING_EVENTS.rejected,
         actor,
         parties: [row.state_code],
         subject: { state: row.state_code, change: id, ...(row.target ? { target: row.target } : {}) },

@@ -31,6 +31,7 @@ import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
 import type { Selectable } from 'kysely';
 import type { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, TLP_LEVELS, URGENCIES } from './templates.ts';
+import { REQUEST_EVENTS } from './events.ts';
 
 export type Urgency = (typeof URGENCIES)[number];
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -271,7 +272,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         };
         // The ledger append comes last: it holds the ledger's row lock until commit.
         const receipt = await ledger.append(trx, {
-          type: 'request.sent',
+          type: REQUEST_EVENTS.sent,
           actor,
           parties: [from, input.to],
           subject: { request: id },
@@ -359,7 +360,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
             .execute();
           if (extra?.body) content = { body: extra.body };
         }
-        const type = { acknowledge: 'request.acknowledged', answer: 'request.responded', decline: 'request.declined', close: 'request.closed', withdraw: 'request.withdrawn' }[what];
+        const type = { acknowledge: REQUEST_EVENTS.acknowledged, answer: REQUEST_EVENTS.responded, decline: REQUEST_EVENTS.declined, close: REQUEST_EVENTS.closed, withdraw: REQUEST_EVENTS.withdrawn }[what];
         const updated = { ...row, ...set } as RequestRow;
         const counterpart = role === 'sender' ? row.recipient_state : row.sender_state;
         await notify(trx, updated, counterpart, type);
@@ -410,7 +411,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         if (!inserted) return { status: 200, body: { consents: await consentsOf(trx, id), receipt: null } };
         const consents = await consentsOf(trx, id);
         const receipt = await ledger.append(trx, {
-          type: 'request.disclosure-consented',
+          type: REQUEST_EVENTS.disclosureConsented,
           actor,
           parties: [row.sender_state, row.recipient_state],
           subject: { request: id },
@@ -418,7 +419,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         });
         if (consents.effective.includes(audience)) {
           await ledger.append(trx, {
-            type: 'request.disclosed',
+            type: REQUEST_EVENTS.disclosed,
             actor,
             parties: [row.sender_state, row.recipient_state, ...(/^[A-Z]{3}$/.test(audience) ? [audience] : [])],
             subject: { request: id },
@@ -446,7 +447,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     const rows = await query.execute();
     for (const row of rows) {
       await trx.updateTable('requests').set({ status: 'expired', expired_at: now, updated_at: now }).where('id', '=', row.id).execute();
-      await ledger.append(trx, { type: 'request.expired', actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { from: row.status } });
+      await ledger.append(trx, { type: REQUEST_EVENTS.expired, actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { from: row.status } });
       const expired = { ...row, status: 'expired' as const };
       await notify(trx, expired, row.sender_state, 'request.expired');
       await notify(trx, expired, row.recipient_state, 'request.expired');
@@ -472,7 +473,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         const level = row.escalation_level + 1;
         if (level >= pocs.length) continue;
         await trx.updateTable('requests').set({ escalation_level: level, updated_at: now }).where('id', '=', row.id).execute();
-        await ledger.append(trx, { type: 'request.escalated', actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { level } });
+        await ledger.append(trx, { type: REQUEST_EVENTS.escalated, actor: SYSTEM, parties: [row.sender_state, row.recipient_state], subject: { request: row.id }, facts: { level } });
         await notify(trx, { ...row, escalation_level: level }, row.recipient_state, 'request.escalated', [pocs[level]!]);
         escalated++;
       }

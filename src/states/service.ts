@@ -9,6 +9,7 @@ import type { Db, Queryable, Trx } from '../db/index.ts';
 import { conflict } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
+import { STATE_EVENTS } from './events.ts';
 
 export type ParticipationStatus = 'participating' | 'withdrawn' | 'not-participating';
 
@@ -55,7 +56,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
         await trx.insertInto('states').values({ code: state, status: 'participating', joined_at: now, withdrawn_at: null, updated_at: now }).execute();
       }
       await keys.createStateKey(trx, state);
-      const receipt = await ledger.append(trx, { type: 'state.joined', actor, parties: [state], subject: { state } });
+      const receipt = await ledger.append(trx, { type: STATE_EVENTS.joined, actor, parties: [state], subject: { state } });
       return { participation: await participation(trx, state), created: true, receipt };
     });
   }
@@ -82,7 +83,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
       const now = clock();
       await trx.updateTable('states').set({ status: 'withdrawn', withdrawn_at: now, updated_at: now }).where('code', '=', state).execute();
       const receipt = await ledger.append(trx, {
-        type: 'state.withdrawn',
+        type: STATE_EVENTS.withdrawn,
         actor,
         parties: [state],
         subject: { state },

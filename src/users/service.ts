@@ -17,6 +17,8 @@ import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import type { UsersTable } from '../db/schema.ts';
 import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
+import { USER_EVENTS } from './events.ts';
+import type { LedgerEventType } from '../ledger/events.ts';
 
 export interface UserView {
   id: string;
@@ -109,7 +111,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
     return row;
   }
 
-  const record = (trx: Trx, actor: Actor, type: string, row: Pick<UserRow, 'id' | 'role' | 'state_code'>, facts: Record<string, string>, content?: unknown) =>
+  const record = (trx: Trx, actor: Actor, type: LedgerEventType, row: Pick<UserRow, 'id' | 'role' | 'state_code'>, facts: Record<string, string>, content?: unknown) =>
     ledger.append(trx, {
       type,
       actor,
@@ -142,7 +144,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
     try {
       return await db.transaction().execute(async (trx) => {
         await trx.insertInto('users').values(row).execute();
-        const receipt = await record(trx, actor, 'user.registered', row, {}, { issuer, subject: input.subject, displayName: input.displayName, nominationRef: input.nominationRef ?? null });
+        const receipt = await record(trx, actor, USER_EVENTS.registered, row, {}, { issuer, subject: input.subject, displayName: input.displayName, nominationRef: input.nominationRef ?? null });
         return { user: view(row), receipt };
       });
     } catch (err) {
@@ -189,7 +191,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       const receipt = await record(
         trx,
         actor,
-        role !== row.role || state !== row.state_code ? 'user.role-changed' : 'user.updated',
+        role !== row.role || state !== row.state_code ? USER_EVENTS.roleChanged : USER_EVENTS.updated,
         next,
         { previousRole: row.role, ...(row.state_code ? { previousState: row.state_code } : {}), changed: changed.join(',') },
         personal ? { displayName: patch.displayName ?? null, nominationRef: patch.nominationRef ?? null } : undefined,
@@ -205,7 +207,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       if (row.status === 'deactivated') throw conflict('the user is already deactivated');
       const now = clock();
       await trx.updateTable('users').set({ status: 'deactivated', deactivated_at: now, updated_at: now }).where('id', '=', id).execute();
-      const receipt = await record(trx, actor, 'user.deactivated', row, {});
+      const receipt = await record(trx, actor, USER_EVENTS.deactivated, row, {});
       return { user: view({ ...row, status: 'deactivated', deactivated_at: now, updated_at: now }), receipt };
     });
   }

@@ -6,6 +6,7 @@ import { emptyRoot } from '../../src/ledger/merkle.ts';
 import { openCheckpoint, parseVerifierKey, verifierKeyOf } from '../../src/ledger/note.ts';
 import { readFrontier } from '../../src/ledger/tree-store.ts';
 import { startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 const ORIGIN = 'poc.test/ledger';
 const SEED = randomBytes(32).toString('base64');
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 const append = (n: number) =>
   h.database.db.transaction().execute((trx) =>
-    h.service.services.ledger.appendAll(trx, Array.from({ length: n }, () => ({ type: 'test.event', actor: system, parties: ['FRA'], subject: {} }))),
+    h.service.services.ledger.appendAll(trx, Array.from({ length: n }, () => ({ type: 'test.event' as LedgerEventType, actor: system, parties: ['FRA'], subject: {} }))),
   );
 const key = () => verifierKeyOf(ORIGIN, signingKeyPair(fromBase64(SEED)).publicKey);
 type Served = { origin: string; treeSize: number; rootHash: string; note: string; createdAt: string };

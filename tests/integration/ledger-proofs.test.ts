@@ -5,6 +5,7 @@ import { canonicalJson, leafHash } from '../../src/ledger/entry.ts';
 import { MemoryTree, verifyConsistency, verifyInclusion } from '../../src/ledger/merkle.ts';
 import { openCheckpoint, parseVerifierKey, type VerifierKey } from '../../src/ledger/note.ts';
 import { startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 let h: Harness;
 let key: VerifierKey;
@@ -18,7 +19,7 @@ const append = (parties: string[][]) =>
   h.database.db.transaction().execute((trx) =>
     h.service.services.ledger.appendAll(
       trx,
-      parties.map((p, i) => ({ type: 'test.event', actor: system, parties: p, subject: { i: String(i) } })),
+      parties.map((p, i) => ({ type: 'test.event' as LedgerEventType, actor: system, parties: p, subject: { i: String(i) } })),
     ),
   );
 

@@ -16,6 +16,7 @@ import { MemoryTree } from '../../src/tlog/merkle.ts';
 import { openCheckpoint, parseVerifierKey } from '../../src/tlog/note.ts';
 import { decodeEntryBundle } from '../../src/tlog/tiles.ts';
 import { startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 let h: Harness;
 let url: string;
@@ -32,7 +33,7 @@ afterAll(() => h?.close());
 const growTo = async (size: number) => {
   const n = size - (await h.service.services.ledger.size(h.database.db));
   await h.database.db.transaction().execute((trx) =>
-    h.service.services.ledger.appendAll(trx, Array.from({ length: n }, (_, i) => ({ type: 'test.tiles', actor: system, parties: i % 3 ? ['FRA'] : ['DEU'], subject: { n: String(i) } }))),
+    h.service.services.ledger.appendAll(trx, Array.from({ length: n }, (_, i) => ({ type: 'test.tiles' as LedgerEventType, actor: system, parties: i % 3 ? ['FRA'] : ['DEU'], subject: { n: String(i) } }))),
   );
 };
 async function treeFromEntries(): Promise<{ tree: MemoryTree; canonical: string[] }> {

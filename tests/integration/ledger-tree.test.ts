@@ -5,6 +5,7 @@ import { leafHash } from '../../src/ledger/entry.ts';
 import { CompactRange, MemoryTree } from '../../src/ledger/merkle.ts';
 import { readFrontier, storedConsistencyProof, storedInclusionProof, storedRoot } from '../../src/ledger/tree-store.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 let h: Harness;
 const system: Actor = { role: 'secretariat', sub: 'test-system', state: null };
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const appendMany = (n: number, type = 'test.bulk') =>
+const appendMany = (n: number, type = 'test.bulk' as LedgerEventType) =>
   h.database.db.transaction().execute((trx) =>
     h.service.services.ledger.appendAll(
       trx,
@@ -90,7 +91,7 @@ describe('the Merkle tree maintained on append', () => {
     const nodes = await h.sql<{ n: number }>('select count(*)::int as n from ledger_tree_nodes');
     await expect(
       h.database.db.transaction().execute(async (trx) => {
-        await h.service.services.ledger.append(trx, { type: 'test.doomed', actor: system, parties: [], subject: {} });
+        await h.service.services.ledger.append(trx, { type: 'test.doomed' as LedgerEventType, actor: system, parties: [], subject: {} });
         throw new Error('the change fails after its append');
       }),
     ).rejects.toThrow('the change fails');
@@ -105,7 +106,7 @@ describe('the Merkle tree maintained on append', () => {
     const fra = h.token('delegate', 'FRA');
     const results = await Promise.all([
       ...Array.from({ length: 10 }, () => h.request({ method: 'POST', url: '/v1/states/FRA/contacts', token: fra, payload: sampleContact() })),
-      ...Array.from({ length: 5 }, () => appendMany(3, 'test.concurrent')),
+      ...Array.from({ length: 5 }, () => appendMany(3, 'test.concurrent' as LedgerEventType)),
     ]);
     expect(results.slice(0, 10).map((r) => (r as { statusCode: number }).statusCode)).toEqual(Array(10).fill(201));
     await expectTreeMatches(await treeFromEntries());

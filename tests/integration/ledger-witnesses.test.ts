@@ -24,6 +24,7 @@ import { createWitnessServer } from '../../src/witness/server.ts';
 import { FileStore } from '../../src/witness/state.ts';
 import { createWitness, type Witness } from '../../src/witness/witness.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 const ORIGIN = 'poc.test/ledger';
 const SEED = randomBytes(32);
@@ -88,7 +89,7 @@ afterAll(async () => {
 const ledger = () => h.service.services.ledger;
 const keys = () => witnesses.map((w) => w.witness.key);
 const append = (n: number) =>
-  h.database.db.transaction().execute((trx) => ledger().appendAll(trx, Array.from({ length: n }, () => ({ type: 'test.event', actor: system, parties: ['FRA'], subject: {} }))));
+  h.database.db.transaction().execute((trx) => ledger().appendAll(trx, Array.from({ length: n }, () => ({ type: 'test.event' as LedgerEventType, actor: system, parties: ['FRA'], subject: {} }))));
 async function signNow() {
   const res = await h.request({ method: 'POST', url: '/v1/ledger/checkpoint', token: h.token('secretariat') });
   expect([200, 201]).toContain(res.statusCode);

@@ -16,6 +16,7 @@ import { DatabaseSource } from '../../src/ledger/verify-sources.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { sampleContact } from '../harness.ts';
 import { startCluster, type Cluster } from '../harness-multi.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 let c: Cluster;
 beforeAll(async () => {
@@ -46,7 +47,7 @@ describe('two instances appending at once', () => {
       for (let i = 0; i < n; i++) {
         receipts.push(
           ...(await db.transaction().execute((trx) =>
-            instance.service.services.ledger.appendAll(trx, Array.from({ length: batch }, () => ({ type: 'test.parallel', actor: system, parties: [], subject: {} }))),
+            instance.service.services.ledger.appendAll(trx, Array.from({ length: batch }, () => ({ type: 'test.parallel' as LedgerEventType, actor: system, parties: [], subject: {} }))),
           )),
         );
       }

@@ -13,6 +13,7 @@ import { createLedgerService, ledgerSettings } from '../../src/ledger/service.ts
 import { DatabaseSource } from '../../src/ledger/verify-sources.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { startHarness, type Harness } from '../harness.ts';
+import type { LedgerEventType } from '../../src/ledger/events.ts';
 
 const LEDGER_TABLES = ['ledger_entries', 'ledger_tree_nodes', 'ledger_checkpoints', 'ledger_cosignatures'];
 const role = `poc_app_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -68,7 +69,7 @@ describe('the application role', () => {
 
   it('runs the ledger with these privileges: appends, signs a checkpoint, and the result verifies', async () => {
     const ledger = createLedgerService({ clock: () => new Date(), commitmentKey: new Uint8Array(32), ...ledgerSettings({ ledgerSigningSeed: new Uint8Array(32).fill(5) }) });
-    for (let i = 0; i < 3; i++) await appDb.db.transaction().execute((trx) => ledger.append(trx, { type: 'test.role', actor: system, parties: ['FRA'], subject: {} }));
+    for (let i = 0; i < 3; i++) await appDb.db.transaction().execute((trx) => ledger.append(trx, { type: 'test.role' as LedgerEventType, actor: system, parties: ['FRA'], subject: {} }));
     const { checkpoint } = await ledger.checkpoints.sign(appDb.db, 'now');
     expect(checkpoint!.treeSize).toBe(3);
     const report = await verifyLedger(new DatabaseSource(appDb), { key: parseVerifierKey(ledger.checkpoints.verifierKeyString), mode: 'full' });
