@@ -147,8 +147,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
     process.stdout.write('usage: npm run demo [-- BASE_URL]   (default $BASE or http://localhost:3000)\n');
     process.exit(0);
   }
+  const baseUrl = arg ?? process.env.BASE ?? 'http://localhost:3000';
+  if (process.argv.length > 3 || !URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    process.stderr.write(`crisis-demo: expected one http(s) base URL, got ${JSON.stringify(process.argv.slice(2).join(' ') || baseUrl)}\nusage: npm run demo [-- BASE_URL]\n`);
+    process.exit(2);
+  }
   try {
-    await runCrisisDemo({ baseUrl: arg ?? process.env.BASE ?? 'http://localhost:3000' });
+    await runCrisisDemo({ baseUrl });
   } catch (err) {
     process.stderr.write(`crisis-demo: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -33,7 +33,7 @@ openapi-typescript. \`npm run openapi\` runs it after writing openapi.yaml.
   -h, --help      this text`;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  await runCommand('client:types', USAGE, { options: { in: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, async ({ values }) => {
+  await runCommand('client-types', USAGE, { options: { in: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, async ({ values }) => {
     const input = values.in ? path.resolve(values.in) : OPENAPI_FILE;
     const out = values.out ? path.resolve(values.out) : SCHEMA_FILE;
     writeFileSync(out, await generateClientTypes(readFileSync(input, 'utf8')));

@@ -2,7 +2,9 @@
  * The crisis demo (scripts/crisis-demo.ts), run through the typed client against
  * a listening service, with tokens minted by the `npm run token` helper.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCrisisDemo } from '../../scripts/crisis-demo.ts';
 import { mintDevToken } from '../../src/auth/dev-token.ts';
@@ -45,5 +47,18 @@ describe('npm run demo', () => {
     const err = await runCrisisDemo({ baseUrl: url, token: async () => 'not-a-token', print: () => {} }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'ProblemError', status: 401 });
     expect((err as Error).message).toMatch(/^\/v1\/states\/FRA\/participation: HTTP 401 /);
+  });
+
+  it('as a command: --help exits 0, an argument that is not a base URL is one line and exit 2', async () => {
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/crisis-demo.ts', ...args], { timeout: 20_000 }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const help = await run(['--help']);
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: npm run demo/) });
+    const bad = await run(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('crisis-demo: expected one http(s) base URL, got "--bogus"\nusage: npm run demo [-- BASE_URL]\n');
   });
 });
