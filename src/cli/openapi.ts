@@ -1,6 +1,6 @@
 /** Writes openapi.yaml from the routes' zod schemas: `npm run openapi`. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -14,7 +14,8 @@ const USAGE = `usage: npm run openapi [-- --out FILE]
 
 Starts the service in memory (throw-away keys, embedded database) and writes its
 OpenAPI document, generated from the route schemas, as YAML. A test checks that
-the committed openapi.yaml matches what the service serves.
+the committed openapi.yaml matches what the service serves. Without --out it then
+regenerates the typed client's types, src/client/schema.ts (npm run client:types).
 
   --out FILE      where to write (default: openapi.yaml at the repository root)
   -h, --help      this text`;
@@ -31,6 +32,12 @@ await runCommand('openapi', USAGE, { options: { out: { type: 'string' }, help: {
       const file = values.out ? path.resolve(values.out) : path.resolve(import.meta.dirname, '../../openapi.yaml');
       writeFileSync(file, '# Generated from the route schemas by `npm run openapi`; a test checks it matches GET /openapi.json.\n' + YAML.stringify(doc, { aliasDuplicateObjects: false }));
       process.stdout.write(`wrote ${file}\n`);
+      if (!values.out) {
+        // openapi-typescript is a development dependency: loaded only here, not by the compiled image's --help.
+        const { generateClientTypes, SCHEMA_FILE } = await import('./client-types.ts');
+        writeFileSync(SCHEMA_FILE, await generateClientTypes(readFileSync(file, 'utf8')));
+        process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+      }
     } finally {
       await service.close();
     }

@@ -3,11 +3,9 @@
  * secret in DATA_DIR/dev-keys) to try the API:
  *   npm run token -- --role delegate --state FRA [--sub alice] [--ttl 3600]
  */
-import { createSigner } from 'fast-jwt';
-import { ROLES, actorFromClaims } from '../auth/actor.ts';
+import { ROLES } from '../auth/actor.ts';
+import { DevTokenError, mintDevToken } from '../auth/dev-token.ts';
 import { loadConfig } from '../config.ts';
-import { initCrypto } from '../crypto/index.ts';
-import { loadKeyring } from '../crypto/keyring.ts';
 import { runCommand, UsageError } from './args.ts';
 
 const USAGE = `usage: npm run token -- --role <${ROLES.join('|')}> [--state ISO3] [--sub NAME] [--ttl SECONDS]
@@ -38,25 +36,11 @@ await runCommand(
     if (!role) throw new UsageError('--role is required');
     const ttl = Number(values.ttl);
     if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
-    const claims = {
-      sub: values.sub ?? `${role}${values.state ? `-${values.state.toLowerCase()}` : ''}-dev`,
-      role,
-      ...(values.state ? { state: values.state.toUpperCase() } : {}),
-      exp: Math.floor(Date.now() / 1000) + ttl,
-    };
-    if (!actorFromClaims(claims)) {
-      throw new UsageError(`invalid claims: --role must be one of ${ROLES.join(', ')}, and a delegate needs --state with an ISO 3166-1 alpha-3 code`);
+    try {
+      process.stdout.write((await mintDevToken(loadConfig(), { role, state: values.state, sub: values.sub, ttl })) + '\n');
+    } catch (err) {
+      if (err instanceof DevTokenError) throw new UsageError(err.message);
+      throw err;
     }
-    const config = loadConfig();
-    if (config.JWT_PUBLIC_KEY) throw new UsageError('JWT_PUBLIC_KEY is configured: tokens come from your identity provider, not from this tool');
-    await initCrypto();
-    const { jwtSecret } = loadKeyring(config);
-    const sign = createSigner({
-      key: jwtSecret!,
-      algorithm: 'HS256',
-      ...(config.JWT_ISSUER ? { iss: config.JWT_ISSUER } : {}),
-      ...(config.JWT_AUDIENCE ? { aud: config.JWT_AUDIENCE } : {}),
-    });
-    process.stdout.write(sign(claims) + '\n');
   },
 );

@@ -3,6 +3,7 @@
  * token), or the database directly (auditors with database access). Both
  * hand the same untrusted data to verify.ts, which checks everything.
  */
+import { createDirectoryClient, type DirectoryClient } from '../client/index.ts';
 import { fromHex } from '../crypto/index.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { addSignatureLines } from '../tlog/cosignature.ts';
@@ -21,61 +22,53 @@ const hashes = (value: unknown, what: string): Uint8Array[] => {
   return value.map((h: string) => fromHex(h));
 };
 
-/** The HTTP API of a running service. */
+/** The HTTP API of a running service, read through the typed client (src/client). */
 export class HttpSource implements LedgerSource {
   readonly description: string;
-  readonly #base: URL;
-  readonly #headers: Record<string, string>;
-  readonly #fetch: typeof fetch;
+  readonly #api: DirectoryClient;
 
   constructor(baseUrl: string, token: string | undefined, fetchImpl: typeof fetch = fetch) {
-    this.#base = new URL(baseUrl);
-    this.#headers = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-    this.description = this.#base.origin;
-    this.#fetch = fetchImpl;
+    this.description = new URL(baseUrl).origin;
+    this.#api = createDirectoryClient({ baseUrl: this.description, token, fetch: (request) => fetchImpl(request) });
   }
 
-  async #get(path: string): Promise<{ status: number; body: unknown }> {
-    let res: Response;
+  /** One call: its status and body (the data, or the error body); unreachable or non-JSON bodies are SourceErrors. */
+  async #get(what: string, call: (api: DirectoryClient) => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<{ status: number; body: unknown }> {
+    let result;
     try {
-      res = await this.#fetch(new URL(path, this.#base), { headers: this.#headers });
+      result = await call(this.#api);
     } catch (err) {
+      if (err instanceof SyntaxError) throw new SourceError(`GET ${what}: not JSON`);
       throw new SourceError(`cannot reach ${this.description}: ${(err as Error).message}`);
     }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new SourceError(`GET ${path}: HTTP ${res.status}, not JSON`, res.status);
-    }
-    return { status: res.status, body };
+    return { status: result.response.status, body: result.response.ok ? result.data : result.error };
   }
 
-  async #json(path: string): Promise<Record<string, unknown>> {
-    const { status, body } = await this.#get(path);
+  async #json(what: string, call: (api: DirectoryClient) => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<Record<string, unknown>> {
+    const { status, body } = await this.#get(what, call);
     if (status !== 200) {
       const detail = typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : '';
-      throw new SourceError(`GET ${path}: HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
+      throw new SourceError(`GET ${what}: HTTP ${status}${detail ? ` (${detail})` : typeof body === 'string' ? ', not JSON' : ''}`, status);
     }
-    if (typeof body !== 'object' || body === null) throw new SourceError(`GET ${path}: not a JSON object`);
+    if (typeof body !== 'object' || body === null) throw new SourceError(`GET ${what}: not a JSON object`);
     return body as Record<string, unknown>;
   }
 
   async publicKey(): Promise<string | undefined> {
-    const body = await this.#json('/v1/ledger/public-key');
+    const body = await this.#json('/v1/ledger/public-key', (api) => api.GET('/v1/ledger/public-key'));
     return typeof body.verifierKey === 'string' ? body.verifierKey : undefined;
   }
 
   async latestCheckpoint(): Promise<string | undefined> {
-    const body = await this.#json('/v1/ledger/checkpoint');
+    const body = await this.#json('/v1/ledger/checkpoint', (api) => api.GET('/v1/ledger/checkpoint'));
     return typeof body.note === 'string' ? body.note : undefined;
   }
 
   async *checkpoints(): AsyncIterable<string> {
     let from: number | null = 0;
     while (from !== null) {
-      const body = await this.#json(`/v1/ledger/checkpoints?from=${from}&limit=${PAGE}`);
+      const query: { from: number; limit: number } = { from, limit: PAGE };
+      const body = await this.#json(`/v1/ledger/checkpoints?from=${from}`, (api) => api.GET('/v1/ledger/checkpoints', { params: { query } }));
       const list = body.checkpoints;
       if (!Array.isArray(list)) throw new SourceError('malformed checkpoint list');
       for (const c of list) {
@@ -90,10 +83,11 @@ export class HttpSource implements LedgerSource {
     let at: number | null = from;
     // The secretariat and auditors may read pages of ENTRY_PAGE entries; delegates PAGE (400 for more).
     let limit = ENTRY_PAGE;
+    const page = (query: { from: number; limit: number }) => (api: DirectoryClient) => api.GET('/v1/ledger/entries', { params: { query } });
     while (at !== null) {
       let body: Record<string, unknown>;
       try {
-        body = await this.#json(`/v1/ledger/entries?from=${at}&limit=${limit}`);
+        body = await this.#json(`/v1/ledger/entries?from=${at}&limit=${limit}`, page({ from: at, limit }));
       } catch (err) {
         if (err instanceof SourceError && err.status === 400 && limit > PAGE) {
           limit = PAGE;
@@ -101,7 +95,7 @@ export class HttpSource implements LedgerSource {
         }
         // A page the server cannot render: find the entry that breaks it.
         if (!(err instanceof SourceError) || (err.status ?? 0) < 500) throw err;
-        const single = await this.#get(`/v1/ledger/entries?from=${at}&limit=1`);
+        const single = await this.#get(`/v1/ledger/entries?from=${at}&limit=1`, page({ from: at, limit: 1 }));
         if (single.status !== 200) {
           yield { index: at, error: `HTTP ${single.status}` };
           return;
@@ -119,11 +113,15 @@ export class HttpSource implements LedgerSource {
   }
 
   async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
-    return hashes((await this.#json(`/v1/ledger/entries/${index}/inclusion-proof?treeSize=${size}`)).proof, 'inclusion proof');
+    const body = await this.#json(`/v1/ledger/entries/${index}/inclusion-proof?treeSize=${size}`, (api) =>
+      api.GET('/v1/ledger/entries/{index}/inclusion-proof', { params: { path: { index }, query: { treeSize: size } } }),
+    );
+    return hashes(body.proof, 'inclusion proof');
   }
 
   async consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
-    return hashes((await this.#json(`/v1/ledger/consistency-proof?from=${from}&to=${to}`)).proof, 'consistency proof');
+    const body = await this.#json(`/v1/ledger/consistency-proof?from=${from}&to=${to}`, (api) => api.GET('/v1/ledger/consistency-proof', { params: { query: { from, to } } }));
+    return hashes(body.proof, 'consistency proof');
   }
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/progress.ts';
 
 const exec = promisify(execFile);
-const CLIS = ['token', 'keys', 'migrate', 'openapi', 'ledger-verify'] as const;
+const CLIS = ['token', 'keys', 'migrate', 'openapi', 'ledger-verify', 'client-types'] as const;
 
 /** Runs a CLI the way `npm run <name>` does (tsx), without a database or keys in the environment. */
 async function run(cli: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
