@@ -6,12 +6,11 @@
  * Both are resumable: run the same command again after an interruption.
  * With the embedded database, stop the service first (PGlite has one connection).
  */
-import path from 'node:path';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { initCrypto } from '../crypto/index.ts';
 import { loadKeyring } from '../crypto/keyring.ts';
-import { openDatabase } from '../db/index.ts';
+import { openConfiguredDatabase } from './database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createServices } from '../services.ts';
 import { isIso3166Alpha3 } from '../states/iso3166.ts';
@@ -55,9 +54,7 @@ await runCommand(
     const config = loadConfig();
     await initCrypto();
     const keyring = loadKeyring(config);
-    const database = config.DATABASE_URL
-      ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
-      : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
+    const database = await openConfiguredDatabase(config);
     const progress = progressLine();
     try {
       await migrateToLatest(database.db);

@@ -1,7 +1,6 @@
 /** Applies pending migrations: `npm run migrate` (DATABASE_URL, or the embedded database under DATA_DIR). */
-import path from 'node:path';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/index.ts';
+import { openConfiguredDatabase } from './database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { runCommand } from './args.ts';
 
@@ -15,9 +14,7 @@ under DATA_DIR when DATABASE_URL is not set. Takes no arguments.
 
 await runCommand('migrate', USAGE, { options: { help: { type: 'boolean', short: 'h' } } }, async () => {
   const config = loadConfig();
-  const database = config.DATABASE_URL
-    ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
-    : await openDatabase({ kind: 'pglite', dataDir: path.join(config.DATA_DIR, 'pglite') });
+  const database = await openConfiguredDatabase(config);
   try {
     const result = await migrateToLatest(database.db);
     const applied = result.results?.map((r) => r.migrationName) ?? [];

@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/progress.ts';
 
 const exec = promisify(execFile);
-const CLIS = ['token', 'keys', 'migrate', 'openapi', 'ledger-verify', 'client-types'] as const;
+const CLIS = ['token', 'keys', 'migrate', 'openapi', 'ledger-verify', 'client-types', 'users'] as const;
 
 /** Runs a CLI the way `npm run <name>` does (tsx), without a database or keys in the environment. */
-async function run(cli: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: '/nonexistent/poc-cli-test' };
+async function run(cli: string, args: string[], dataDir = '/nonexistent/poc-cli-test'): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir };
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', path.resolve(`src/cli/${cli}.ts`), ...args], { env, timeout: 20_000 });
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', path.resolve(`src/cli/${cli}.ts`), ...args], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -47,6 +49,11 @@ describe('command-line tools', () => {
     ['keys', ['rotate-state-key', '--state', 'ZZZ'], '--state must be an ISO 3166-1 alpha-3 code'],
     ['keys', ['rotate-state-key', '--state', 'FRA', '--batch', '0'], '--batch must be an integer from 1 to 100000'],
     ['migrate', ['now'], "Unexpected argument 'now'"],
+    ['users', [], 'a command is required (add or list)'],
+    ['users', ['add', '--role', 'king', '--subject', 'x'], '--role must be one of'],
+    ['users', ['add', '--role', 'delegate', '--subject', 'x'], '--state (ISO 3166-1 alpha-3) is required for delegate'],
+    ['users', ['add', '--role', 'auditor', '--subject', 'x', '--state', 'FRA'], '--state is only for'],
+    ['users', ['list', '--role', 'auditor'], 'list takes no options'],
     ['ledger-verify', ['--state', 'x.json'], 'give one of --url, --database-url or --tiles'],
     ['ledger-verify', ['--url', 'http://127.0.0.1:1', '--sample=-1'], '--sample must be a non-negative integer'],
     ['ledger-verify', ['--url', 'http://127.0.0.1:1', '--sample', '-1'], "Option '--sample' argument is ambiguous"],
@@ -57,6 +64,23 @@ describe('command-line tools', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('users add bootstraps a user in the embedded database, list shows it, and a second add of the same subject fails in one line', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'poc-users-cli-'));
+    try {
+      const added = await run('users', ['add', '--role', 'secretariat', '--subject', 'alice@un.org', '--name', 'Alice'], dataDir);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/^registered secretariat: id [0-9a-f-]{36} \(issuer '', subject alice@un\.org\); ledger entry 0\n$/);
+      const again = await run('users', ['add', '--role', 'secretariat', '--subject', 'alice@un.org'], dataDir);
+      expect(again.code).toBe(1);
+      expect(again.stderr.trim().split('\n')).toEqual(['users: a user with this issuer and subject is already registered']);
+      const listed = await run('users', ['list'], dataDir);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^[0-9a-f-]{36} {2}active {6}secretariat - {4}alice@un\.org\n$/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('-h is --help, and help wins over other arguments', async () => {
     const r = await run('keys', ['rotate-state-key', '-h', '--bogus']);
