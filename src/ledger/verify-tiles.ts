@@ -11,7 +11,7 @@ import { VerificationError } from '../tlog/merkle.ts';
 import { formatVerifierKey, NoteError, openCheckpoint, type VerifierKey } from '../tlog/note.ts';
 import { tilePath, verifyTreeFromTiles, type TileId } from '../tlog/tiles.ts';
 import { canonicalJson } from './entry.ts';
-import { SourceError, type VerifierState, type VerifyReport } from './verify.ts';
+import { emptyReport, SourceError, type VerifierState, type VerifyReport } from './verify.ts';
 
 export interface TilesVerifyOptions {
   /** The tiled log's prefix, e.g. https://poc.example.org/v1/ledger/tlog/ */
@@ -37,18 +37,7 @@ export async function verifyFromTiles(opts: TilesVerifyOptions): Promise<VerifyR
     }
     return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
   };
-  const report: VerifyReport = {
-    ok: false,
-    mode: 'full',
-    source: `${base.origin} (tiles)`,
-    treeSize: 0,
-    rootHash: null,
-    entriesChecked: 0,
-    uncoveredEntries: 0,
-    checkpointsChecked: 0,
-    consistencyProofsChecked: 0,
-    inclusionProofsChecked: 0,
-  };
+  const report = emptyReport('full', `${base.origin} (tiles)`);
   const failed = (reason: string, firstBadIndex: number | null = null): VerifyReport => ({ ...report, ok: false, failure: { firstBadIndex, reason } });
 
   const cp = await get('checkpoint');

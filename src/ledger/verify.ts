@@ -114,6 +114,11 @@ export interface VerifyReport {
   state?: VerifierState;
 }
 
+/** A report before anything is checked: not ok, every count zero. */
+export function emptyReport(mode: VerifyReport['mode'], source: string): VerifyReport {
+  return { ok: false, mode, source, treeSize: 0, rootHash: null, entriesChecked: 0, uncoveredEntries: 0, checkpointsChecked: 0, consistencyProofsChecked: 0, inclusionProofsChecked: 0 };
+}
+
 /** A signed root the entries must match. */
 interface Expectation {
   size: number;
@@ -160,18 +165,7 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 export async function verifyLedger(source: LedgerSource, opts: VerifyOptions): Promise<VerifyReport> {
   const origin = opts.origin ?? opts.key.name;
   const progress = opts.progress ?? (() => undefined);
-  const report: VerifyReport = {
-    ok: false,
-    mode: opts.mode,
-    source: source.description,
-    treeSize: 0,
-    rootHash: null,
-    entriesChecked: 0,
-    uncoveredEntries: 0,
-    checkpointsChecked: 0,
-    consistencyProofsChecked: 0,
-    inclusionProofsChecked: 0,
-  };
+  const report = emptyReport(opts.mode, source.description);
 
   try {
     if (opts.state && (opts.state.origin !== origin || opts.state.verifierKey !== formatVerifierKey(opts.key))) {
