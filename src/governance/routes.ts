@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, problemSchema, receiptSchema } from '../http/schemas.ts';
 import { ruleSchema } from './rules.ts';
+import type { ProposalKind } from './rules.ts';
 import { listProposalsQuery, newProposalSchema, observerOrgSchema, PROPOSAL_KINDS, proposalSchema, voteSchema } from './schemas.ts';
 import type { GovernanceService } from './service.ts';
 
@@ -72,7 +73,7 @@ export const governanceRoutes =
         summary: 'The decision rule in force per kind, the freshness period and the adopted template version',
         response: {
           200: z.object({
-            rules: z.record(z.enum(PROPOSAL_KINDS), ruleSchema),
+            rules: z.object(Object.fromEntries(PROPOSAL_KINDS.map((kind) => [kind, ruleSchema])) as Record<ProposalKind, typeof ruleSchema>),
             freshnessDays: z.number().int(),
             templateVersion: z.object({ version: z.string(), labels: z.record(z.string(), z.record(z.string(), z.string())) }).nullable(),
           }),
