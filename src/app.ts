@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { authPlugin } from './auth/plugin.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -22,6 +22,7 @@ import { checksRoutes } from './checks/routes.ts';
 import { reportsRoutes } from './reports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { frameworkErrors, problemHandlers } from './http/errors.ts';
+import { documentTransform, routeTransform } from './http/openapi.ts';
 import { DOCS_CSP, securityHeaders } from './http/security-headers.ts';
 import { serializerCompiler } from './http/serializer.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
@@ -34,6 +35,7 @@ import { governanceRoutes } from './governance/routes.ts';
 import { usersRoutes } from './users/routes.ts';
 import { apiKeysRoutes } from './apikeys/routes.ts';
 import { pendingRoutes } from './pending/routes.ts';
+import { problemsRoutes } from './problems/routes.ts';
 
 export interface AppOptions {
   config: Pick<
@@ -83,7 +85,8 @@ export const OPENAPI_INFO = {
   title: 'Points-of-Contact Directory API',
   version: '0.1.0',
   description:
-    'The secure intergovernmental Points-of-Contact directory for ICT security incidents. Contact data is confidential by default and encrypted field by field; every state change is written to an append-only, verifiable ledger. Errors are RFC 9457 problem details.',
+    'The secure intergovernmental Points-of-Contact directory for ICT security incidents. Contact data is confidential by default and encrypted field by field; every state change is written to an append-only, verifiable ledger. Errors are RFC 9457 problem details; each problem `type` is a page of this service (/problems/{type}).',
+  contact: { name: 'The directory secretariat' },
 };
 
 export async function buildApp({ config, jwtSecret, services, logger, poolStats, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
@@ -144,6 +147,7 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
         { name: 'exports', description: 'Signed, optionally encrypted offline copies of what a state may see (json, vCard, CSV)' },
         { name: 'users', description: 'Who speaks for a state: the user registry and API keys' },
         { name: 'dual-control', description: "A state's two-person rule: pending changes approved by a second user" },
+        { name: 'problems', description: 'The pages that problem `type` URIs name (RFC 9457)' },
       ],
       components: {
         securitySchemes: {
@@ -152,8 +156,8 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: routeTransform,
+    transformObject: documentTransform,
   });
 
   // Rate limiting runs as a route-level preHandler, after the app-level
@@ -193,6 +197,7 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
 
   const { db } = services;
   await app.register(healthRoutes(db));
+  await app.register(problemsRoutes);
   await app.register(statesRoutes(services.states));
   await app.register(contactsRoutes(services.contacts, services.pending));
   await app.register(disclosureRoutes(services.disclosure));

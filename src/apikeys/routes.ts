@@ -24,6 +24,8 @@ export const apiKeysRoutes =
       config: { action: 'apikeys.create' },
       schema: {
         tags: ['users'],
+        operationId: 'createApiKey',
+        description: 'Creates an API key that acts as you, limited to its scopes. The secret is returned in this response only.',
         summary: 'Create an API key acting as you within its scopes; the secret is returned once',
         body: z
           .object({
@@ -53,6 +55,8 @@ export const apiKeysRoutes =
       config: { action: 'apikeys.list' },
       schema: {
         tags: ['users'],
+        operationId: 'listApiKeys',
+        description: 'Lists API keys without their secrets: yours, your state\'s users\' for an authority, all for the secretariat.',
         summary: "Your API keys (an authority: its state's users' keys; the secretariat: all)",
         response: { 200: z.object({ items: z.array(apiKeySchema) }), 401: problemSchema },
       },
@@ -63,6 +67,8 @@ export const apiKeysRoutes =
       config: { action: 'apikeys.revoke' },
       schema: {
         tags: ['users'],
+        operationId: 'revokeApiKey',
+        description: 'Revokes an API key; it is refused on its very next request on every instance.',
         summary: 'Revoke an API key: refused on its very next request, on every instance',
         params: idParams,
         response: { 200: z.object({ apiKey: apiKeySchema, receipt: receiptSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },

@@ -44,6 +44,8 @@ export const checksRoutes =
       config: { action: 'checks.start' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'startCheck',
+        description: 'The secretariat starts a reachability check: each targeted state receives a one-time challenge by webhook or email and must acknowledge it.',
         summary: 'Start a reachability check ("ping test") of all or some participating states (secretariat)',
         body: z
           .object({
@@ -62,6 +64,8 @@ export const checksRoutes =
       config: { action: 'checks.list' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'listChecks',
+        description: 'Lists the reachability check rounds with their targets and progress.',
         summary: 'Check rounds (secretariat, auditors)',
         response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), exercise: z.boolean(), createdAt: z.iso.datetime(), closesAt: z.iso.datetime() })) }), 401: problemSchema, 403: problemSchema },
       },
@@ -72,6 +76,8 @@ export const checksRoutes =
       config: { action: 'checks.read' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'getCheck',
+        description: 'The results of one check round per state: reached or not and the time to acknowledge. A delegate sees its own state\'s row only.',
         summary: 'Results per state: reached or not, time to acknowledge (a delegate sees its own state only)',
         params: idParams,
         response: { 200: checkReportSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
@@ -83,6 +89,8 @@ export const checksRoutes =
       config: { action: 'checks.acknowledge' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'acknowledgeCheck',
+        description: 'A delegate of a targeted state acknowledges the check with the one-time challenge it received. A wrong or reused challenge is refused.',
         summary: 'Acknowledge a check with the one-time challenge received by webhook or email (a delegate of the targeted state)',
         params: idParams,
         body: z.object({ challenge: z.string().min(10).max(100) }).strict(),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
+import { contractProblems } from '../http/openapi.ts';
 import { createLogger } from '../logger.ts';
 import { startService } from '../server.ts';
 import { runCommand } from './args.ts';
@@ -14,8 +15,9 @@ const USAGE = `usage: npm run openapi [-- --out FILE]
 
 Starts the service in memory (throw-away keys, embedded database) and writes its
 OpenAPI document, generated from the route schemas, as YAML. A test checks that
-the committed openapi.yaml matches what the service serves. Without --out it then
-regenerates the typed client's types, src/client/schema.ts (npm run client:types).
+the committed openapi.yaml matches what the service serves. Refuses (exit 1)
+when an operation lacks a camelCase operationId or a description. Without --out
+it then regenerates the typed client's types, src/client/schema.ts (npm run client:types).
 
   --out FILE      where to write (default: openapi.yaml at the repository root)
   -h, --help      this text`;
@@ -29,6 +31,9 @@ await runCommand('openapi', USAGE, { options: { out: { type: 'string' }, help: {
     try {
       await service.app.ready();
       const doc = service.app.swagger();
+      // Every operation documents itself: refuse to write a contract with a route that does not.
+      const missing = contractProblems(doc as unknown as Record<string, unknown>);
+      if (missing.length > 0) throw new Error(`the routes are not fully documented:\n  ${missing.join('\n  ')}`);
       const file = values.out ? path.resolve(values.out) : path.resolve(import.meta.dirname, '../../openapi.yaml');
       writeFileSync(file, '# Generated from the route schemas by `npm run openapi`; a test checks it matches GET /openapi.json.\n' + YAML.stringify(doc, { aliasDuplicateObjects: false }));
       process.stdout.write(`wrote ${file}\n`);

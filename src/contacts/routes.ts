@@ -29,6 +29,8 @@ export const contactsRoutes =
       config: { action: 'contacts.create' },
       schema: {
         tags: ['contacts'],
+        operationId: 'createContact',
+        description: 'Adds a point of contact for the state; its fields are encrypted at rest and it starts pending verification. Honours Idempotency-Key, and goes through dual control when the state\'s policy asks for it.',
         summary: 'Add a point of contact (delegates of that state)',
         params: stateParams,
         body: createContactSchema,
@@ -47,6 +49,8 @@ export const contactsRoutes =
       config: { action: 'contacts.list' },
       schema: {
         tags: ['contacts'],
+        operationId: 'listStateContacts',
+        description: 'Lists the state\'s contacts the caller may see under the visibility and disclosure rules. Paginated with cursor/nextCursor; ?email= is an exact match through a blind index.',
         summary: "A state's contacts visible to the caller (exact-match email lookup via blind index)",
         params: stateParams,
         querystring: z.object({
@@ -64,6 +68,8 @@ export const contactsRoutes =
       config: { action: 'contacts.read' },
       schema: {
         tags: ['contacts'],
+        operationId: 'getContact',
+        description: 'Returns one contact with its version (for If-Match). Answers 404 when the caller may not see it, so existence is not revealed.',
         summary: 'One contact (404 unless the caller may see it)',
         params: idParams,
         response: { 200: single, ...errors },
@@ -78,6 +84,8 @@ export const contactsRoutes =
       config: { action: 'contacts.update' },
       schema: {
         tags: ['contacts'],
+        operationId: 'updateContact',
+        description: 'Changes the contact\'s fields; send If-Match with the version you read to avoid overwriting a concurrent change. A change of content returns the contact to pending verification.',
         summary: 'Change a contact (delegates of the owning state); If-Match: "<version>" for optimistic concurrency',
         params: idParams,
         headers: ifMatchHeader,
@@ -112,6 +120,8 @@ export const contactsRoutes =
       config: { action: 'directory.read' },
       schema: {
         tags: ['directory'],
+        operationId: 'getDirectory',
+        description: 'Every contact the caller may see, grouped by state and domain, in one document. Use it for a full local copy; use the per-state list for lookups.',
         summary: 'Every contact the caller may see, grouped by state and domain',
         querystring: pageQuery,
         response: { 200: directoryResponse, 400: problemSchema, 401: problemSchema },
@@ -123,6 +133,8 @@ export const contactsRoutes =
       config: { action: 'public' },
       schema: {
         tags: ['directory'],
+        operationId: 'getPublicDirectory',
+        description: 'The contacts their states chose to publish, without authentication. Confidential contacts never appear here.',
         summary: 'The public directory: contacts their states chose to make public (no authentication)',
         security: [],
         querystring: pageQuery,
@@ -135,6 +147,8 @@ export const contactsRoutes =
       config: { action: 'contacts.verify' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'verifyContact',
+        description: 'The secretariat marks a contact verified or rejected after checking it out of band. A later change of the contact\'s content returns it to pending.',
         summary: 'Verify or reject a contact (secretariat); a later change of content returns it to pending',
         params: idParams,
         body: z.object({ status: z.enum(['verified', 'rejected']), note: z.string().trim().min(1).max(2000).optional() }).strict(),
@@ -147,6 +161,8 @@ export const contactsRoutes =
       config: { action: 'contacts.confirm' },
       schema: {
         tags: ['contacts'],
+        operationId: 'confirmContact',
+        description: 'A delegate re-confirms the contact is still accurate, which resets its freshness clock.',
         summary: 'Re-confirm a contact as still accurate (delegates of the owning state); keeps it from going stale',
         params: idParams,
         response: { 200: mutation, ...errors },
@@ -158,6 +174,8 @@ export const contactsRoutes =
       config: { action: 'contacts.delete' },
       schema: {
         tags: ['contacts'],
+        operationId: 'deleteContact',
+        description: 'Removes the contact; the removal is written to the ledger.',
         summary: 'Remove a contact (delegates of the owning state)',
         params: idParams,
         response: { 200: z.object({ receipt: receiptSchema }), 202: proposedResponse, ...errors },

@@ -38,6 +38,7 @@ export const disclosureRoutes =
       config: { action: 'disclosure.change' },
       schema: {
         tags: ['disclosure'],
+        operationId: 'grantDisclosure',
         summary: "Grant a counterpart (or '*': every participating state) disclosure of some domains of this state's contacts",
         description:
           'unilateral: the grant alone opens the contacts. reciprocal: each domain opens only while the counterpart grants this state the same domain; if it revokes, the contacts close at once. Idempotent: the same grant again changes nothing.',
@@ -62,6 +63,8 @@ export const disclosureRoutes =
       config: { action: 'disclosure.change' },
       schema: {
         tags: ['disclosure'],
+        operationId: 'revokeDisclosure',
+        description: 'Revokes the grant to the counterpart; its contacts stop being visible to the counterpart on the next request.',
         summary: 'Revoke a grant',
         params: grantParams,
         response: { 200: z.object({ receipt: receiptSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
@@ -73,6 +76,8 @@ export const disclosureRoutes =
       config: { action: 'disclosure.list' },
       schema: {
         tags: ['disclosure'],
+        operationId: 'listDisclosures',
+        description: 'The grants the state made and received, each with its effective status (a reciprocal grant is effective only when matched).',
         summary: 'What the state granted and what was granted to it, with the effective status of each (its delegates, the secretariat, auditors)',
         params: z.object({ code: stateCode }),
         response: {

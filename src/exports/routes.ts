@@ -23,6 +23,8 @@ export const exportsRoutes =
       config: { action: 'public' },
       schema: {
         tags: ['exports'],
+        operationId: 'getExportPublicKey',
+        description: 'The Ed25519 key that signs offline exports. Public; publish and pin it out of band to verify exports offline.',
         summary: 'The key that signs offline exports (public; publish and pin it out of band)',
         security: [],
         response: {
@@ -42,6 +44,7 @@ export const exportsRoutes =
       config: { action: 'exports.create' },
       schema: {
         tags: ['exports'],
+        operationId: 'exportDirectory',
         summary: "A signed offline copy of every contact the state may see (the state's delegates)",
         description:
           "The contacts are exactly those GET /v1/directory shows the state's delegates, grouped by state and domain, with the generation time and the ledger checkpoint current at generation, signed with the export key. When the state registered an export key, the signed export is sealed to it. A state that does not participate gets an empty export that says so. Rate limited per state (EXPORT_RATE_MAX per EXPORT_RATE_WINDOW_MS); each export is a ledger entry.",
@@ -70,6 +73,7 @@ export const exportsRoutes =
       config: { action: 'exports.key-change' },
       schema: {
         tags: ['exports'],
+        operationId: 'setExportKey',
         summary: 'Register the X25519 key the state receives its exports encrypted to (delegates of that state)',
         description: 'Only the public key is stored. Replacing it takes effect for the next export. 400 names the problem of a malformed, wrong-size or unusable key.',
         params: stateParams,
@@ -86,6 +90,8 @@ export const exportsRoutes =
       config: { action: 'exports.key-read' },
       schema: {
         tags: ['exports'],
+        operationId: 'getExportKey',
+        description: 'The state\'s registered export key, if any.',
         summary: "The state's registered export key (delegates of that state)",
         params: stateParams,
         response: { 200: z.object({ exportKey: exportKeySchema }), ...errors },
@@ -97,6 +103,8 @@ export const exportsRoutes =
       config: { action: 'exports.key-change' },
       schema: {
         tags: ['exports'],
+        operationId: 'deleteExportKey',
+        description: 'Removes the state\'s export key; later exports are signed but not encrypted.',
         summary: "Remove the state's export key; later exports are signed but not encrypted (delegates of that state)",
         params: stateParams,
         response: { 200: z.object({ receipt: receiptSchema }), ...errors },

@@ -14,7 +14,7 @@ export const healthRoutes =
     // Probes are never rate limited: an orchestrator must see the truth even while a client floods the API.
     app.get('/healthz', {
       config: { action: 'public', rateLimit: false },
-      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+      schema: { tags: ['health'], operationId: 'getHealth', description: 'Liveness probe: answers 200 as long as the process serves HTTP. It does not touch the database; use /readyz for that.', summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
       handler: async () => ({ status: 'ok' as const }),
     });
 
@@ -22,6 +22,8 @@ export const healthRoutes =
       config: { action: 'public', rateLimit: false },
       schema: {
         tags: ['health'],
+        operationId: 'getReadiness',
+        description: 'Readiness probe: 200 when the database answers and the schema is up to date, 503 problem otherwise. Point load balancers and orchestrators here.',
         summary: 'The database is reachable and every migration is applied',
         response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema },
       },

@@ -1,29 +1,37 @@
 /**
  * RFC 9457 problem details. Every error the API returns is one of these
- * types; the `type` URIs are stable and documented in openapi.yaml.
+ * types; the `type` URIs are stable, and each is a page of this service.
  */
 import { z } from 'zod';
 
-export const PROBLEM_BASE = 'https://poc-directory.example/problems/';
+/**
+ * The `type` of every problem is a relative URI reference, `/problems/<slug>`,
+ * resolved against the request URI (RFC 9457 section 3.1.1, RFC 3986 section 5):
+ * it names a page this service serves (GET /problems/<slug>), so it resolves on
+ * any deployment without knowing its public URL, and it is the same string on
+ * every deployment, so clients can compare it as is.
+ */
+export const PROBLEM_BASE = '/problems/';
 
+/** Every problem type: its status, its title and what a client should do about it (the page at /problems/<slug>). */
 export const problemTypes = {
-  'validation-error': { status: 400, title: 'The request is not valid' },
-  'bad-request': { status: 400, title: 'Bad request' },
-  unauthenticated: { status: 401, title: 'Authentication required' },
-  forbidden: { status: 403, title: 'Not allowed' },
-  'not-found': { status: 404, title: 'Not found' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  conflict: { status: 409, title: 'Conflict' },
-  'invalid-transition': { status: 409, title: 'This transition is not allowed in the current state' },
-  'precondition-failed': { status: 412, title: 'Precondition failed' },
-  'payload-too-large': { status: 413, title: 'Request body too large' },
-  'uri-too-long': { status: 414, title: 'A path segment is too long' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
-  'idempotency-result-unavailable': { status: 409, title: 'The stored result of this idempotency key can no longer be read' },
-  'idempotency-key-reused': { status: 422, title: 'Idempotency key already used with a different request' },
-  'rate-limited': { status: 429, title: 'Too many requests' },
-  internal: { status: 500, title: 'Internal error' },
-  unavailable: { status: 503, title: 'Service unavailable' },
+  'validation-error': { status: 400, title: 'The request is not valid', advice: 'One or more fields of the path, query, headers or body do not match the schema of the operation. The `errors` member lists each field (`path`) and what is wrong with it (`message`). Correct those fields and send the request again; nothing was written.' },
+  'bad-request': { status: 400, title: 'Bad request', advice: 'The request could not be understood: for example a body that is not valid JSON, or a path that is not valid percent-encoded UTF-8. Fix the request; nothing was written.' },
+  unauthenticated: { status: 401, title: 'Authentication required', advice: 'The operation needs a valid bearer token (a JWT or an API key) in the Authorization header. The token is missing, expired, revoked or not signed by a trusted issuer: obtain a new one and retry.' },
+  forbidden: { status: 403, title: 'Not allowed', advice: 'You are authenticated, but your role, your state or your API key scopes do not allow this action on this object (see the `detail`). Ask someone entitled to act, or a key with the right scope; retrying will not help.' },
+  'not-found': { status: 404, title: 'Not found', advice: 'There is no such route or object, or you may not see it (objects you may not see answer 404 so that their existence is not revealed). Check the identifier and the URL.' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', advice: 'The route exists but does not accept this HTTP method. See the API documentation (/docs) for the operations of this path.' },
+  conflict: { status: 409, title: 'Conflict', advice: 'The request conflicts with the current state of the object (for example it already exists, or it was changed concurrently). Read the object again, then decide whether to retry.' },
+  'invalid-transition': { status: 409, title: 'This transition is not allowed in the current state', advice: 'The object is in a status from which this transition is not allowed. `currentStatus` says where it is and `allowedFrom` lists the statuses the transition is allowed from. Read the object again; do not retry blindly.' },
+  'precondition-failed': { status: 412, title: 'Precondition failed', advice: 'The If-Match header does not match the current version of the object: someone changed it since you read it. Read it again, reapply your change and send it with the new version.' },
+  'payload-too-large': { status: 413, title: 'Request body too large', advice: 'The body exceeds the size the service accepts. Send a smaller body (split a bulk operation into several requests).' },
+  'uri-too-long': { status: 414, title: 'A path segment is too long', advice: 'A path parameter is longer than any valid identifier. Check the URL you built.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', advice: 'The body must be sent as application/json with a matching Content-Type header.' },
+  'idempotency-result-unavailable': { status: 409, title: 'The stored result of this idempotency key can no longer be read', advice: 'The request with this Idempotency-Key was carried out, but its stored response can no longer be decrypted (for example after the state withdrew). Read the resulting object directly instead of replaying the key.' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency key already used with a different request', advice: 'This Idempotency-Key was already used for a different request. Use a fresh key for every distinct request, and the same key only to retry the very same request.' },
+  'rate-limited': { status: 429, title: 'Too many requests', advice: 'You sent more requests than allowed in the current window. Wait (see the Retry-After header) and slow down.' },
+  internal: { status: 500, title: 'Internal error', advice: 'The service failed to handle the request; nothing about it is in the response. Quote the `requestId` to the operators when reporting it.' },
+  unavailable: { status: 503, title: 'Service unavailable', advice: 'The service cannot reach its database for the moment. Retry after the delay in the Retry-After header; retry a write with the same Idempotency-Key so it takes effect exactly once.' },
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;

@@ -78,6 +78,8 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-entries' },
       schema: {
         tags: ['ledger'],
+        operationId: 'listLedgerEntries',
+        description: 'Ledger entries from index `from`, in order, with `next` as the index to continue from. Entries are addressed by index like a transparency log; see docs/api.md for why this differs from cursor pagination.',
         summary: 'Ledger entries from an index (secretariat and auditors: all; delegates: entries their state is party to)',
         querystring: z.object({
           from: z.coerce.number().int().min(0).default(0),
@@ -116,6 +118,8 @@ export const ledgerRoutes =
       config: { action: 'public' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getLedgerPublicKey',
+        description: 'The Ed25519 key that signs ledger checkpoints. Public so verifiers can fetch it first; pin it out of band.',
         summary: 'The key that signs checkpoints (public: verifiers need it before anything else; pin it)',
         security: [],
         response: {
@@ -145,6 +149,7 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getLatestCheckpoint',
         summary: 'The latest signed checkpoint (signed now if none exists or one is due)',
         description:
           'A new checkpoint is signed when LEDGER_CHECKPOINT_ENTRIES entries are not covered by the latest one, or the oldest uncovered entry is LEDGER_CHECKPOINT_SECONDS old; so the checkpoint served lags the ledger by less than that.',
@@ -157,6 +162,8 @@ export const ledgerRoutes =
       config: { action: 'ledger.sign-checkpoint' },
       schema: {
         tags: ['ledger'],
+        operationId: 'signCheckpoint',
+        description: 'Signs a checkpoint of the ledger as it is now, for an audit that needs a fresh anchor.',
         summary: 'Sign a checkpoint of the current ledger now (secretariat and auditors)',
         response: { 200: checkpointSchema, 201: checkpointSchema, 401: problemSchema, 403: problemSchema },
       },
@@ -170,6 +177,8 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
+        operationId: 'listCheckpoints',
+        description: 'Every signed checkpoint by ascending tree size, for checking consistency between them.',
         summary: 'Every signed checkpoint, by ascending tree size',
         querystring: z.object({ from: count.default(0).describe('Smallest tree size'), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
         response: {
@@ -191,6 +200,8 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getCheckpoint',
+        description: 'The checkpoint signed at exactly this tree size; 404 when none was signed at that size.',
         summary: 'The signed checkpoint of a tree size (404 if none was signed at that size)',
         params: z.object({ size: count }),
         response: { 200: checkpointSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
@@ -206,6 +217,7 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-entries' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getInclusionProof',
         summary: 'Inclusion proof of an entry (secretariat and auditors: any; delegates: entries their state is party to)',
         description:
           'Without treeSize, the proof is for the latest checkpoint, which is returned with it (409 if that checkpoint does not cover the entry yet). Verify with RFC 9162 §2.1.3.2 against the checkpoint root, from the leaf hash you compute yourself.',
@@ -244,6 +256,7 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-checkpoints' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getConsistencyProof',
         summary: 'Consistency proof between two tree sizes (any authenticated caller)',
         description: 'Proves that the tree of `to` entries extends the tree of `from` entries. Verify with RFC 9162 §2.1.4.2 against the two checkpoint roots.',
         querystring: z.object({ from: count, to: count }),
@@ -262,6 +275,7 @@ export const ledgerRoutes =
       config: { action: 'ledger.witness-status' },
       schema: {
         tags: ['ledger'],
+        operationId: 'listWitnesses',
         summary: 'The witnesses that cosign checkpoints and how they answer (secretariat and auditors)',
         description:
           'Each configured witness (LEDGER_WITNESSES), the tree size it last cosigned, whether it cosigned the latest checkpoint, and its last failure (a witness that is down is retried with backoff; it never blocks appends).',
@@ -296,6 +310,8 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-tiles' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getTlogCheckpoint',
+        description: 'The latest checkpoint as a signed note with its witness cosignatures, in the c2sp.org/tlog-checkpoint text format.',
         summary: 'The latest checkpoint as a tiled log serves it (c2sp.org/tlog-tiles): the cosigned note, text/plain',
         response: { 200: z.string().describe('The signed note with its cosignatures'), 401: problemSchema },
       },
@@ -309,6 +325,7 @@ export const ledgerRoutes =
       config: { action: 'ledger.read-tiles' },
       schema: {
         tags: ['ledger'],
+        operationId: 'getTlogTile',
         summary: 'A hash tile or an entry bundle (c2sp.org/tlog-tiles): tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]',
         description:
           'Hash tiles: 256 (or W) consecutive SHA-256 hashes of tree level 8·L, application/octet-stream, to any authenticated caller. Entry bundles (uint16 length-prefixed canonical entries): secretariat and auditors only. Full tiles never change (cached, immutable); partial tiles are not cached. 404 until the tree holds the tile.',

@@ -29,6 +29,7 @@ export const notificationsRoutes =
       config: { action: 'webhook.change' },
       schema: {
         tags: ['notifications'],
+        operationId: 'setWebhook',
         summary: "Set where the state is notified (a delegate of that state); returns the signing secret, once",
         description:
           'Deliveries are POSTs signed per the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature). The URL must be https and resolve only to public addresses (unless WEBHOOKS_ALLOW_PRIVATE=true). Setting the webhook again replaces the URL and issues a new secret.',
@@ -54,6 +55,8 @@ export const notificationsRoutes =
       config: { action: 'webhook.read' },
       schema: {
         tags: ['notifications'],
+        operationId: 'getWebhook',
+        description: 'The state\'s webhook URL and when it was set. The signing secret is never returned again.',
         summary: "The state's webhook URL and when it was set, never the secret (its delegates and the secretariat)",
         params: stateParams,
         response: { 200: z.object({ webhook: webhookSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
@@ -65,6 +68,8 @@ export const notificationsRoutes =
       config: { action: 'webhook.change' },
       schema: {
         tags: ['notifications'],
+        operationId: 'deleteWebhook',
+        description: 'Removes the state\'s webhook; nothing is posted to it any more.',
         summary: "Remove the state's webhook (a delegate of that state)",
         params: stateParams,
         response: { 200: z.object({ receipt: receiptSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },

@@ -31,6 +31,8 @@ export const pendingRoutes =
       config: { action: 'policy.change' },
       schema: {
         tags: ['dual-control'],
+        operationId: 'setStatePolicy',
+        description: 'The state\'s authority switches dual control on or off: when on, contact changes wait for a second user\'s approval.',
         summary: "Switch dual control on or off for the state's contacts (the state's authority)",
         params: stateParams,
         body: z.object({ dualControl: z.boolean() }).strict(),
@@ -41,7 +43,7 @@ export const pendingRoutes =
 
     app.get('/v1/states/:code/policy', {
       config: { action: 'policy.read' },
-      schema: { tags: ['dual-control'], summary: "The state's policy (its users, the secretariat, auditors)", params: stateParams, response: { 200: policySchema, ...errors } },
+      schema: { tags: ['dual-control'], operationId: 'getStatePolicy', description: 'Whether dual control is on for the state\'s contacts.', summary: "The state's policy (its users, the secretariat, auditors)", params: stateParams, response: { 200: policySchema, ...errors } },
       handler: async (req) => pending.getPolicy(req.actor!, req.params.code),
     });
 
@@ -49,6 +51,8 @@ export const pendingRoutes =
       config: { action: 'pending.list' },
       schema: {
         tags: ['dual-control'],
+        operationId: 'listPendingChanges',
+        description: 'The state\'s pending and decided contact changes. Their content is shown to the state\'s users only.',
         summary: "The state's pending (and decided) changes; content for the state's users only",
         params: stateParams,
         response: { 200: z.object({ items: z.array(pendingChangeSchema) }), ...errors },
@@ -58,7 +62,7 @@ export const pendingRoutes =
 
     app.get('/v1/pending-changes/:id', {
       config: { action: 'pending.read' },
-      schema: { tags: ['dual-control'], summary: 'One pending change', params: idParams, response: { 200: pendingChangeSchema, ...errors } },
+      schema: { tags: ['dual-control'], operationId: 'getPendingChange', description: 'One pending change with its status and, for the state\'s users, its content.', summary: 'One pending change', params: idParams, response: { 200: pendingChangeSchema, ...errors } },
       handler: async (req) => pending.get(req.actor!, req.params.id),
     });
 
@@ -67,6 +71,8 @@ export const pendingRoutes =
       config: { action: 'pending.decide' },
       schema: {
         tags: ['dual-control'],
+        operationId: 'approvePendingChange',
+        description: 'Another user of the same state approves the change, which is applied and written to the ledger in one transaction. The proposer cannot approve its own change.',
         summary: 'Approve and apply a change (another user of the same state; not its proposer)',
         params: idParams,
         response: { 200: decided, ...errors, 412: problemSchema },
@@ -76,7 +82,7 @@ export const pendingRoutes =
 
     app.post('/v1/pending-changes/:id/rejection', {
       config: { action: 'pending.decide' },
-      schema: { tags: ['dual-control'], summary: 'Reject a change (a user of the same state)', params: idParams, response: { 200: decided, ...errors } },
+      schema: { tags: ['dual-control'], operationId: 'rejectPendingChange', description: 'A user of the same state rejects the change; nothing is applied.', summary: 'Reject a change (a user of the same state)', params: idParams, response: { 200: decided, ...errors } },
       handler: async (req) => pending.reject(req.actor!, req.params.id),
     });
   };

@@ -23,6 +23,8 @@ export const reportsRoutes =
       config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'getReachabilityReport',
+        description: 'Reachability aggregated over check rounds: participation, reach rate, median and 90th percentile time to acknowledge.',
         summary: 'Reachability over check rounds: participation, reach rate, median and p90 time to acknowledge',
         querystring: exerciseQuery,
         response: {
@@ -50,6 +52,8 @@ export const reportsRoutes =
       config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'getFreshnessReport',
+        description: 'Per state, how many contacts are verified, pending, rejected and stale (not confirmed within the freshness period).',
         summary: 'Per state: contacts verified, pending, rejected and stale',
         response: {
           200: z.object({
@@ -65,6 +69,8 @@ export const reportsRoutes =
       config: { action: 'reports.read' },
       schema: {
         tags: ['secretariat'],
+        operationId: 'getRequestsReport',
+        description: 'Request statistics without any content: counts by status and urgency and times to acknowledge.',
         summary: 'Request statistics (no content): counts by status and urgency, time to acknowledge',
         querystring: exerciseQuery,
         response: {

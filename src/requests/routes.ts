@@ -93,6 +93,8 @@ export const requestsRoutes =
       config: { action: 'requests.send' },
       schema: {
         tags: ['requests'],
+        operationId: 'createRequest',
+        description: 'Sends a communication request to another state\'s points of contact using the standardized template. Content is encrypted and visible only to the two parties; honours Idempotency-Key.',
         summary: "Send a communication request to another state's points of contact (standardized template)",
         headers: idempotencyHeaders,
         body: newRequestSchema,
@@ -105,6 +107,8 @@ export const requestsRoutes =
       config: { action: 'requests.list' },
       schema: {
         tags: ['requests'],
+        operationId: 'listRequests',
+        description: 'Lists the requests of the caller\'s state (box=inbox or outbox), paginated with cursor/nextCursor. The secretariat sees metadata of all requests, never their content.',
         summary: 'Requests of the caller\'s state (box=inbox|outbox); the secretariat sees metadata of all, never content',
         querystring: z.object({ box: z.enum(['inbox', 'outbox']).optional(), status: z.enum(REQUEST_STATUSES).optional(), cursor: z.string().max(200).optional(), limit: limitQuery }),
         response: { 200: z.object({ items: z.array(listItemSchema), nextCursor: z.string().nullable() }), 400: problemSchema, 401: problemSchema, 403: problemSchema },
@@ -116,6 +120,8 @@ export const requestsRoutes =
       config: { action: 'requests.read-content' },
       schema: {
         tags: ['requests'],
+        operationId: 'getRequest',
+        description: 'Returns one request. The parties (and audiences both consented to) see its content; the secretariat sees metadata only.',
         summary: 'One request: the parties (and audiences both consented to) see content; the secretariat metadata only',
         params: idParams,
         response: { 200: z.union([requestSchema, metadataSchema]), 400: problemSchema, 401: problemSchema, 404: problemSchema },
@@ -125,7 +131,7 @@ export const requestsRoutes =
 
     app.post('/v1/requests/:id/acknowledgement', {
       config: { action: 'requests.transition' },
-      schema: { tags: ['requests'], summary: 'Acknowledge receipt (recipient)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
+      schema: { tags: ['requests'], operationId: 'acknowledgeRequest', description: 'The recipient acknowledges receipt; this starts no obligation to respond. Honours Idempotency-Key.', summary: 'Acknowledge receipt (recipient)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.acknowledge(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
@@ -133,6 +139,8 @@ export const requestsRoutes =
       config: { action: 'requests.transition' },
       schema: {
         tags: ['requests'],
+        operationId: 'respondToRequest',
+        description: 'The recipient answers the request or declines it without giving reasons. Responding is voluntary; honours Idempotency-Key.',
         summary: 'Respond (recipient): answer, or decline without giving reasons; responding is voluntary',
         params: idParams,
         headers: idempotencyHeaders,
@@ -147,13 +155,13 @@ export const requestsRoutes =
 
     app.post('/v1/requests/:id/close', {
       config: { action: 'requests.transition' },
-      schema: { tags: ['requests'], summary: 'Close the exchange (either party)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
+      schema: { tags: ['requests'], operationId: 'closeRequest', description: 'Either party closes the exchange; no further transitions are possible afterwards.', summary: 'Close the exchange (either party)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.close(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
     app.post('/v1/requests/:id/withdrawal', {
       config: { action: 'requests.transition' },
-      schema: { tags: ['requests'], summary: 'Withdraw the request (sender, before a response)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
+      schema: { tags: ['requests'], operationId: 'withdrawRequest', description: 'The sender withdraws the request, allowed until the recipient has responded.', summary: 'Withdraw the request (sender, before a response)', params: idParams, headers: idempotencyHeaders, response: { 200: mutation, ...errors } },
       handler: async (req, reply) => replied(reply, await requests.withdraw(req.actor!, req.params.id, req.headers['idempotency-key'])),
     });
 
@@ -161,6 +169,8 @@ export const requestsRoutes =
       config: { action: 'requests.transition' },
       schema: {
         tags: ['requests'],
+        operationId: 'consentToRequestDisclosure',
+        description: 'One party consents to disclose the exchange to a wider audience. The disclosure takes effect only once both parties consented to the same audience.',
         summary: "Consent to disclose the exchange beyond its two parties; effective once both parties consented to the same audience",
         params: idParams,
         headers: idempotencyHeaders,
@@ -174,6 +184,8 @@ export const requestsRoutes =
       config: { action: 'public' },
       schema: {
         tags: ['requests'],
+        operationId: 'getRequestTemplate',
+        description: 'The standardized request template\'s field labels and allowed values in one of the six UN languages, for building forms. Public.',
         summary: "The request template's field labels and values in a UN language (ar, zh, en, fr, ru, es)",
         security: [],
         querystring: z.object({ lang: z.enum(UN_LANGUAGES).default('en') }),

@@ -26,6 +26,8 @@ export const statesRoutes =
       config: { action: 'states.read' },
       schema: {
         tags: ['participation'],
+        operationId: 'listStates',
+        description: 'Lists the states known to the directory with their participation status. Carries no contact data.',
         summary: 'Participating states (no contact data)',
         response: { 200: z.object({ states: z.array(z.object({ state: z.string(), joinedAt: z.iso.datetime() })) }), 401: problemSchema },
       },
@@ -38,6 +40,8 @@ export const statesRoutes =
       config: { action: 'states.read' },
       schema: {
         tags: ['participation'],
+        operationId: 'getParticipation',
+        description: 'Returns whether the state (ISO 3166-1 alpha-3) participates, and since when.',
         summary: "A state's participation status",
         params: stateParams,
         response: { 200: participationSchema, 400: problemSchema, 401: problemSchema },
@@ -49,6 +53,8 @@ export const statesRoutes =
       config: { action: 'participation.change' },
       schema: {
         tags: ['participation'],
+        operationId: 'joinDirectory',
+        description: 'Records the state\'s participation in the directory; calling it again changes nothing. Participation is voluntary.',
         summary: 'Join the directory (a delegate of that state); idempotent',
         params: stateParams,
         response: {
@@ -70,6 +76,8 @@ export const statesRoutes =
       config: { action: 'participation.change' },
       schema: {
         tags: ['participation'],
+        operationId: 'withdrawFromDirectory',
+        description: 'Withdraws the state: its data key is destroyed, so its contacts can no longer be decrypted by anyone. The withdrawal is written to the ledger.',
         summary: "Withdraw: the state's data key is destroyed and its contacts become unrecoverable",
         params: stateParams,
         response: {

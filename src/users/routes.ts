@@ -32,6 +32,8 @@ export const usersRoutes =
       config: { action: 'users.create' },
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
+        description: 'Registers a user who speaks for a state or for the secretariat. The secretariat may register anyone; a state\'s authority only its own state\'s delegates and authorities.',
         summary: "Register a user (the secretariat: anyone; a state's authority: its own state's delegates and authorities)",
         body: z
           .object({
@@ -55,6 +57,8 @@ export const usersRoutes =
       config: { action: 'users.list' },
       schema: {
         tags: ['users'],
+        operationId: 'listUsers',
+        description: 'Lists registered users: all (or ?state=) for the secretariat and auditors, its own state\'s users for an authority.',
         summary: "Registered users (the secretariat and auditors: all or ?state=; an authority: its own state's)",
         querystring: z.object({ state: stateCode.optional() }),
         response: { 200: z.object({ items: z.array(userSchema) }), 400: problemSchema, 401: problemSchema, 403: problemSchema },
@@ -64,7 +68,7 @@ export const usersRoutes =
 
     app.get('/v1/users/:id', {
       config: { action: 'users.read' },
-      schema: { tags: ['users'], summary: 'One user (oneself, its managers, the secretariat and auditors; 404 to others)', params: idParams, response: { 200: userSchema, ...errors } },
+      schema: { tags: ['users'], operationId: 'getUser', description: 'One user, visible to itself, its managers, the secretariat and auditors; 404 to anyone else.', summary: 'One user (oneself, its managers, the secretariat and auditors; 404 to others)', params: idParams, response: { 200: userSchema, ...errors } },
       handler: async (req) => users.get(req.actor!, req.params.id),
     });
 
@@ -72,6 +76,8 @@ export const usersRoutes =
       config: { action: 'users.update' },
       schema: {
         tags: ['users'],
+        operationId: 'updateUser',
+        description: 'Changes a user\'s role, state, display name or nomination reference. Nobody can raise their own role.',
         summary: 'Change a user: role, state, display name, nomination reference (nobody raises their own role)',
         params: idParams,
         body: z
@@ -92,6 +98,8 @@ export const usersRoutes =
       config: { action: 'users.deactivate' },
       schema: {
         tags: ['users'],
+        operationId: 'deactivateUser',
+        description: 'Deactivates the user: every credential of the user (registry-mode tokens, API keys) is refused from its next request.',
         summary: "Deactivate a user: every credential of the user (tokens in registry mode, API keys) stops working on its next request",
         params: idParams,
         response: { 200: mutation, ...errors },

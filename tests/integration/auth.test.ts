@@ -3,7 +3,7 @@ import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_SECRET, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 const hs256 = (claims: Record<string, unknown>, opts: Record<string, unknown> = {}) =>
   createSigner({ key: JWT_SECRET, algorithm: 'HS256', ...opts })(claims);
 const exp = () => Math.floor(Date.now() / 1000) + 600;

@@ -40,7 +40,7 @@ describe('health and documentation', () => {
     const res = await h.request({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json().type).toBe('https://poc-directory.example/problems/unavailable');
+    expect(res.json().type).toBe('/problems/unavailable');
   });
 
   it('GET /openapi.json serves the same document as openapi.yaml', async () => {
@@ -65,6 +65,6 @@ describe('health and documentation', () => {
     const res = await h.request({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json()).toMatchObject({ status: 404, type: 'https://poc-directory.example/problems/not-found' });
+    expect(res.json()).toMatchObject({ status: 404, type: '/problems/not-found' });
   });
 });

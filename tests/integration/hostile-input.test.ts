@@ -7,7 +7,7 @@ import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_SECRET, sampleContact, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 const hs256 = (claims: Record<string, unknown>) => createSigner({ key: JWT_SECRET, algorithm: 'HS256' })(claims);
 const nowS = () => Math.floor(Date.now() / 1000);
 

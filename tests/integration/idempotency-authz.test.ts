@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 let h: Harness;
 const SUB = 'shared';
 const tok = {} as Record<'FRA' | 'KEN' | 'BRA' | 'sec' | 'obs' | 'aud' | 'KENother', string>;

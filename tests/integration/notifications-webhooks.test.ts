@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../harness.ts';
 import { dumpDatabase } from './notifications-support.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 let strict: Harness; // WEBHOOKS_ALLOW_PRIVATE unset: production behaviour
 let open: Harness; // WEBHOOKS_ALLOW_PRIVATE=true
 

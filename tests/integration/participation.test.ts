@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
-const PROBLEM = 'https://poc-directory.example/problems/';
+const PROBLEM = '/problems/';
 let h: Harness;
 let now = Date.parse('2026-11-21T09:00:00Z');
 const advance = (minutes: number) => (now += minutes * 60_000);
