@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { createUsersService } from './users/service.ts';
 import { createApiKeysService } from './apikeys/service.ts';
 import { createPendingService } from './pending/service.ts';
+import { createReportsService } from './reports/service.ts';
 
 export function createServices({
   db,
@@ -84,6 +85,7 @@ export function createServices({
     sealKey: keyFromBytes(indexKey(keyring, 'seal:users')),
     identityKey: indexKey(keyring, 'bidx:users.identity'),
     defaultIssuer: config.JWT_ISSUER ?? '',
+    organizations: { isAccredited: governance.isAccredited },
   });
   const apiKeys = createApiKeysService({ db, clock, ledger, users });
   const pending = createPendingService({ db, clock, keys, ledger, users, ttlHours: config.PENDING_CHANGE_TTL_HOURS });
@@ -97,7 +99,8 @@ export function createServices({
     return contacts.update(actor, id, patch, ifMatch, within);
   });
   pending.register('contacts.delete', (actor, c, within) => contacts.remove(actor, (c as { id: string }).id, within));
-  return { db, keys, ledger, states, disclosure, contacts, rotation, idempotency, requests, notifications, checks, exports, governance, users, apiKeys, pending };
+  const reports = createReportsService({ states, contacts, checks, requests });
+  return { db, keys, ledger, states, disclosure, contacts, rotation, idempotency, requests, notifications, checks, exports, governance, users, apiKeys, pending, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -16,6 +16,8 @@ import { inject } from 'vitest';
 import type { Role } from '../src/auth/actor.ts';
 import type { Clock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
+import { fromBase64, keyFromBytes, seal } from '../src/crypto/index.ts';
+import { indexKey, type Keyring } from '../src/crypto/keyring.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/index.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService, type Service } from '../src/server.ts';
@@ -33,9 +35,18 @@ export interface Harness {
   /**
    * A signed token for a new subject with this role (and state). In registry
    * mode (AUTH_MODE=registry) the subject is also registered with that role
-   * before the next request() runs, so tests read the same in both modes.
+   * before the next request() runs, so tests read the same in both modes
+   * (an observer as a user of the harness's accredited organisation, see
+   * observerOrganization()).
    */
   token(role: Role, state?: string, extra?: Record<string, unknown>): string;
+  /**
+   * The id of an accredited observer organisation for the observers token()
+   * registers: a fixture written as an adopted accreditation would leave it
+   * (proposal and organisation rows, contact sealed), without ledger entries.
+   * Tests of accreditation itself go through the governance flow instead.
+   */
+  observerOrganization(): Promise<string>;
   /** The trust mode the service runs in. */
   authMode: 'claims' | 'registry';
   /** Resolves once the users of every token minted so far are registered (registry mode). */
@@ -116,6 +127,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
   const SYSTEM = { sub: 'system:test-harness', role: 'secretariat' as const, state: null };
   let registered: Promise<unknown> = Promise.resolve();
+  let fixtureOrganization: Promise<string> | undefined;
+  const raw = (text: string, params: unknown[]) => handle.db.executeQuery(CompiledQuery.raw(text, params));
+  async function createObserverOrganization(): Promise<string> {
+    const proposal = randomUUID();
+    const id = randomUUID();
+    const organization = { name: `Harness Observers ${id.slice(0, 8)}`, category: 'academia' };
+    await raw(
+      `insert into governance_proposals (id, kind, status, dedupe_key, payload, rule, electorate, proposer_role, proposer_sub, deadline, created_at, decided_at, decision)
+       values ($1, 'observer-accreditation', 'adopted', $2, $3::jsonb, '{"type":"consensus"}'::jsonb, '{}'::text[], 'secretariat', 'system:test-harness', now(), now(), now(), $4::jsonb)`,
+      [proposal, organization.name.toLowerCase(), JSON.stringify({ organization }), JSON.stringify({ outcome: 'adopted', reason: 'test fixture', tally: { support: 0, object: 0, abstain: 0, electorate: 0 } })],
+    );
+    const contactKey = keyFromBytes(indexKey({ indexRoot: fromBase64(config.POC_INDEX_KEY!) } as Keyring, 'seal:governance.observer-contacts'));
+    const contact = seal(contactKey, JSON.stringify({ name: 'Harness Contact', email: 'contact@observers.example.org' }), { table: 'observer_organizations', column: 'contact', rowId: id });
+    await raw(`insert into observer_organizations (id, name, category, contact, status, accredited_by, accredited_at) values ($1, $2, 'academia', $3, 'accredited', $4, now())`, [id, organization.name, contact, proposal]);
+    return id;
+  }
   const harness: Harness = {
     app: service.app,
     service,
@@ -127,6 +154,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const result = await handle.db.executeQuery<T>(CompiledQuery.raw(text, params));
       return result.rows;
     },
+    observerOrganization: () => (fixtureOrganization ??= createObserverOrganization()),
     authMode: config.AUTH_MODE,
     async settled() {
       await registered;
@@ -135,7 +163,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const sub = `${role}-${state ?? 'x'}-${randomUUID().slice(0, 8)}`;
       if (config.AUTH_MODE === 'registry' && !('sub' in extra)) {
         const input = { subject: sub, role, ...(state ? { state } : {}), displayName: `Test ${role}` };
-        registered = registered.then(() => service.services.users.register(SYSTEM, input));
+        registered = registered.then(async () =>
+          service.services.users.register(SYSTEM, role === 'observer' ? { ...input, organizationId: await harness.observerOrganization() } : input),
+        );
       }
       return sign({ sub, role, ...(state ? { state } : {}), ...extra });
     },

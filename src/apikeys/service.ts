@@ -2,7 +2,8 @@
  * API keys for machine clients. A key is `pocdir_` + 256 random bits
  * (base64url); only its SHA-256 is stored, and it is looked up by that hash
  * on every request (no cache: a revocation or a deactivation of its user
- * bites on the next request, on every instance). A key acts as the user who
+ * bites on the next request, on every instance, and so does the suspension
+ * of an observer's organisation). A key acts as the user who
  * made it, within its scopes; its last use is recorded at most once a minute.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -135,11 +136,13 @@ export function createApiKeysService({ db, clock, ledger, users }: { db: Db; clo
     const row = await db
       .selectFrom('api_keys')
       .innerJoin('users', 'users.id', 'api_keys.user_id')
-      .select(['api_keys.id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.id as user_id', 'users.role', 'users.state_code', 'users.issuer', 'users.status'])
+      .select(['api_keys.id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.id as user_id', 'users.role', 'users.state_code', 'users.issuer', 'users.status', 'users.organization_id'])
       .where('api_keys.secret_hash', '=', hashOf(secret))
       .executeTakeFirst();
     const now = clock();
     if (!row || row.revoked_at || new Date(row.expires_at) <= now || row.status !== 'active') return null;
+    // An observer's key stops with its organisation's suspension (the registry's rule, as for tokens).
+    if (!(await users.admitted(row.role, row.organization_id))) return null;
     if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= LAST_USE_RESOLUTION_MS) {
       await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
     }

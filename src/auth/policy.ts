@@ -9,7 +9,8 @@
  * Roles: `delegate` and `authority` speak for one state (`stateOf`); the
  * authority also manages its state's users, API keys and dual-control policy.
  * `secretariat` runs the directory, `auditor` reads everything that is not
- * confidential contact data, `observer` reads only the public parts.
+ * confidential contact data, `observer` (a user of an accredited observer
+ * organisation) reads only the public parts and the aggregate report.
  *
  * An API key acts as its user within its scopes: a key without the `write`
  * scope is refused every action marked `write`.
@@ -33,9 +34,9 @@ export interface Resource {
   contact?: { state: string; domains: readonly string[]; visibility: 'confidential' | 'public'; openDomains?: ReadonlySet<string> };
   /** Requests: its two parties, the audiences both consented to, and who may make the transition. */
   request?: { sender: string; recipient: string; effective?: readonly string[]; by?: 'sender' | 'recipient' | 'either' };
-  /** Users: the target user as it is and (updates) as it would become. */
-  user?: { id: string; role: Role; state: string | null; self: boolean };
-  change?: { role: Role; state: string | null };
+  /** Users: the target user as it is and (updates) as it would become (`organization`: an observer's organisation). */
+  user?: { id: string; role: Role; state: string | null; organization?: string | null; self: boolean };
+  change?: { role: Role; state: string | null; organization?: string | null };
   /** API keys: the owner's state and whether the caller owns it. */
   apiKey?: { ownerState: string | null; own: boolean };
   /** Pending changes: whether the caller proposed it. */
@@ -63,7 +64,12 @@ const roles =
 /** Role rank: nobody may raise their own role; a role change of oneself must go down. */
 const RANK: Record<Role, number> = { observer: 0, auditor: 1, delegate: 1, authority: 2, secretariat: 3 };
 
-/** Who may manage (register, change, deactivate) a user with this role and state. */
+/**
+ * Who may manage (register, change, deactivate) a user with this role and
+ * state: the secretariat anyone (observers, of an accredited organisation,
+ * only by the secretariat); a state's authority its own state's delegates
+ * and authorities.
+ */
 function managesUser(actor: Actor, target: { role: Role; state: string | null }): boolean {
   if (actor.role === 'secretariat') return true;
   return (target.role === 'delegate' || target.role === 'authority') && isAuthorityOf(actor, target.state);
@@ -141,6 +147,17 @@ export const ACTIONS = {
   'checks.read': { write: false, rule: (a, r) => isStaff(a) || (r.state === undefined ? stateOf(a) !== null : speaksFor(a, r)), deny: () => 'no such check' },
   'checks.acknowledge': { write: true, rule: (a) => stateOf(a) !== null, byRoute: true, deny: () => 'only delegates acknowledge reachability checks' },
   'reports.read': { write: false, rule: isStaff, byRoute: true, deny: () => 'only the secretariat and auditors read reports' },
+  /**
+   * The aggregate report (participation, reachability rates, request volumes by month; no per-state
+   * figure, no contact, no content): staff, observers, and the users of a state (the service refuses
+   * a state that is not participating).
+   */
+  'reports.read-aggregate': {
+    write: false,
+    rule: (a) => isStaff(a) || a.role === 'observer' || stateOf(a) !== null,
+    byRoute: true,
+    deny: () => 'only the secretariat, auditors, observers and participating states read the aggregate report',
+  },
 
   /** THE ledger-read rule: staff all entries, a state's delegates the entries their state is party to (`state`: one of the parties), observers none. */
   'ledger.read-entries': {
@@ -192,8 +209,10 @@ export const ACTIONS = {
     rule: (a, { user: u, change }) => {
       if (!u || !change) return false;
       if (u.self) {
-        // Oneself: personal fields freely; a role or state change only downwards and only if one could grant it.
-        if (change.role === u.role && change.state === u.state) return true;
+        // Oneself: personal fields freely; a role or state change only downwards and only if one could grant it;
+        // an observer does not move itself to another organisation.
+        const sameOrganization = (change.organization ?? null) === (u.organization ?? null);
+        if (change.role === u.role && change.state === u.state) return sameOrganization || managesUser(a, change);
         return RANK[change.role] < RANK[u.role] && managesUser(a, change);
       }
       return managesUser(a, u) && managesUser(a, change);

@@ -215,6 +215,17 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
   /** Aggregate over rounds: real rounds only, or exercise rounds only. */
   async function reachability(actor: Actor, exercise: boolean) {
     authorize(actor, 'reports.read');
+    return figures(exercise);
+  }
+
+  /** The aggregate report's reachability: the rates over every round, without per-round or per-state rows. */
+  async function reachabilityRates(actor: Actor, exercise: boolean) {
+    authorize(actor, 'reports.read-aggregate');
+    const { perRound: _perRound, statesChecked: _statesChecked, ...rates } = await figures(exercise);
+    return rates;
+  }
+
+  async function figures(exercise: boolean) {
     const checks = await db.selectFrom('checks').select('id').where('exercise', '=', exercise).orderBy('created_at').execute();
     const rounds: CheckReport[] = [];
     for (const c of checks) rounds.push((await report(db, c.id))!);
@@ -234,7 +245,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
     };
   }
 
-  return { start, acknowledge, get, list, reachability };
+  return { start, acknowledge, get, list, reachability, reachabilityRates };
 }
 
 export type ChecksService = ReturnType<typeof createChecksService>;

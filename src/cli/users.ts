@@ -1,6 +1,6 @@
 /**
  * User registry from the command line (bootstrap the first secretariat user):
- *   npm run users -- add --role secretariat --subject alice@un.org --name "Alice" [--issuer URL] [--state ISO3] [--nomination REF]
+ *   npm run users -- add --role secretariat --subject alice@un.org --name "Alice" [--issuer URL] [--state ISO3] [--organization UUID] [--nomination REF]
  *   npm run users -- list
  * With the embedded database, stop the service first (PGlite has one connection).
  */
@@ -14,7 +14,8 @@ import { isIso3166Alpha3 } from '../states/iso3166.ts';
 import { runCommand, UsageError } from './args.ts';
 import { withMigratedDatabase } from './database.ts';
 
-const USAGE = `usage: npm run users -- add --role <${ROLES.join('|')}> --subject SUBJECT [--name DISPLAY_NAME] [--issuer ISSUER] [--state ISO3] [--nomination REF]
+const USAGE = `usage: npm run users -- add --role <${ROLES.join('|')}> --subject SUBJECT [--name DISPLAY_NAME] [--issuer ISSUER] [--state ISO3]
+                             [--organization UUID] [--nomination REF]
        npm run users -- list
 
 Registers a user in the registry (the first secretariat user is bootstrapped this way),
@@ -26,10 +27,12 @@ DATA_DIR (stop the service first: the embedded database has one connection).
   --name NAME          display name (default: the subject)
   --issuer ISSUER      the token issuer the subject belongs to (default: JWT_ISSUER, or none)
   --state ISO3         the state, ISO 3166-1 alpha-3 (required for ${STATE_ROLES.join(' and ')})
+  --organization UUID  the accredited observer organisation (required for observer; GET /v1/observers)
   --nomination REF     reference of the nomination (e.g. the note verbale), sealed
   -h, --help           this text`;
 
-type NewUserInput = { subject: string; role: Role; state?: string; issuer?: string; displayName: string; nominationRef?: string };
+type NewUserInput = { subject: string; role: Role; state?: string; organizationId?: string; issuer?: string; displayName: string; nominationRef?: string };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 await runCommand(
   'users',
@@ -42,6 +45,7 @@ await runCommand(
       name: { type: 'string' },
       issuer: { type: 'string' },
       state: { type: 'string' },
+      organization: { type: 'string' },
       nomination: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,15 +62,19 @@ await runCommand(
       const state = values.state?.toUpperCase();
       if (STATE_ROLES.includes(role) && !(state && isIso3166Alpha3(state))) throw new UsageError(`--state (ISO 3166-1 alpha-3) is required for ${role}`);
       if (!STATE_ROLES.includes(role) && state) throw new UsageError(`--state is only for ${STATE_ROLES.join(' and ')}`);
+      const organization = values.organization;
+      if (role === 'observer' && !(organization && UUID.test(organization))) throw new UsageError('--organization (the id of an accredited observer organisation) is required for observer');
+      if (role !== 'observer' && organization !== undefined) throw new UsageError('--organization is only for observer');
       input = {
         subject: values.subject,
         role,
         displayName: values.name ?? values.subject,
         ...(state ? { state } : {}),
+        ...(organization ? { organizationId: organization } : {}),
         ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
         ...(values.nomination ? { nominationRef: values.nomination } : {}),
       };
-    } else if (values.role || values.subject || values.name || values.issuer || values.state || values.nomination) {
+    } else if (values.role || values.subject || values.name || values.issuer || values.state || values.organization || values.nomination) {
       throw new UsageError('list takes no options');
     }
 
@@ -78,7 +86,7 @@ await runCommand(
       const cli = { sub: 'system:cli', role: 'secretariat' as const, state: null };
       if (input) {
         const { user, receipt } = await users.register(cli, input);
-        process.stdout.write(`registered ${user.role}${user.state ? ` of ${user.state}` : ''}: id ${user.id} (issuer '${user.issuer}', subject ${user.subject}); ledger entry ${receipt.index}\n`);
+        process.stdout.write(`registered ${user.role}${user.state ? ` of ${user.state}` : ''}${user.organizationId ? ` of organisation ${user.organizationId}` : ''}: id ${user.id} (issuer '${user.issuer}', subject ${user.subject}); ledger entry ${receipt.index}\n`);
       } else {
         for (const u of await users.list(cli, undefined)) process.stdout.write(`${u.id}  ${u.status.padEnd(11)} ${u.role.padEnd(11)} ${(u.state ?? '-').padEnd(3)}  ${u.subject}\n`);
       }

@@ -574,6 +574,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Aggregate report: participation, reachability rates, request volumes by month (no per-state figure, no contact, no content)
+         * @description The directory's use in aggregate, for the secretariat, auditors, accredited observers and participating states: participation (participating states; per domain, how many of them list a contact serving it), reachability rates over every check round, and requests sent per month (UTC). No state is named, no contact and no request content or party is shown.
+         */
+        get: operations["getAggregateReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger/entries": {
         parameters: {
             query?: never;
@@ -1013,7 +1033,7 @@ export interface paths {
         put?: never;
         /**
          * Register a user (the secretariat: anyone; a state's authority: its own state's delegates and authorities)
-         * @description Registers a user who speaks for a state or for the secretariat. The secretariat may register anyone; a state's authority only its own state's delegates and authorities.
+         * @description Registers a user who speaks for a state or for the secretariat, or an observer of an accredited observer organisation. The secretariat may register anyone (observers only with the `organizationId` of an accredited organisation: 409 `organization-not-accredited` otherwise); a state's authority only its own state's delegates and authorities.
          */
         post: operations["createUser"];
         delete?: never;
@@ -1045,7 +1065,7 @@ export interface paths {
         head?: never;
         /**
          * Change a user: role, state, display name, nomination reference (nobody raises their own role)
-         * @description Changes a user's role, state, display name or nomination reference. Nobody can raise their own role.
+         * @description Changes a user's role, state, organisation (observers), display name or nomination reference. Nobody can raise their own role or move to another organisation.
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -1637,6 +1657,8 @@ export interface components {
             /** @enum {string} */
             role: "delegate" | "authority" | "secretariat" | "auditor" | "observer";
             state: string | null;
+            /** @description Observers: their accredited observer organisation (GET /v1/observers); null for other roles */
+            organizationId: string | null;
             displayName: string;
             nominationRef: string | null;
             /** @enum {string} */
@@ -1674,6 +1696,40 @@ export interface components {
                 };
             }[];
             nextCursor: string | null;
+        };
+        AggregateReport: {
+            exercise: boolean;
+            participation: {
+                participatingStates: number;
+                /** @description Per domain, how many participating states list at least one contact serving it */
+                statesWithContactsByDomain: {
+                    diplomatic: number;
+                    policy: number;
+                    technical: number;
+                };
+            };
+            reachability: {
+                exercise: boolean;
+                /** @description Check rounds started */
+                rounds: number;
+                /** @description States checked, summed over the rounds */
+                stateRounds: number;
+                reached: number;
+                /** @description reached / stateRounds (0 without rounds) */
+                reachRate: number;
+                /** @description Acknowledged before the round closed, / stateRounds */
+                reachedInTimeRate: number;
+                medianSeconds: number | null;
+                p90Seconds: number | null;
+            };
+            requests: {
+                total: number;
+                byMonth: {
+                    /** @description YYYY-MM (UTC) */
+                    month: string;
+                    requests: number;
+                }[];
+            };
         };
         LedgerPublicKey: {
             origin: string;
@@ -4030,6 +4086,56 @@ export interface operations {
             };
         };
     };
+    getAggregateReport: {
+        parameters: {
+            query?: {
+                /** @description false (default): real traffic only; true: exercises only */
+                exercise?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggregateReport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listLedgerEntries: {
         parameters: {
             query?: {
@@ -5772,6 +5878,11 @@ export interface operations {
                     role: "delegate" | "authority" | "secretariat" | "auditor" | "observer";
                     /** @description Required for delegate and authority, absent otherwise */
                     state?: string;
+                    /**
+                     * Format: uuid
+                     * @description Required for observer (an accredited organisation, GET /v1/observers), absent otherwise
+                     */
+                    organizationId?: string;
                     displayName: string;
                     /** @description e.g. the note verbale's reference */
                     nominationRef?: string;
@@ -5990,6 +6101,8 @@ export interface operations {
                     /** @enum {string} */
                     role?: "delegate" | "authority" | "secretariat" | "auditor" | "observer";
                     state?: string | null;
+                    /** @description An observer's organisation (must be accredited); null when the role changes away from observer */
+                    organizationId?: string | null;
                     displayName?: string;
                     nominationRef?: string | null;
                 };

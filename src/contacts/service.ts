@@ -23,6 +23,7 @@ import * as queries from './queries.ts';
 import type { ContactRow, ContactRowWithKey } from './queries.ts';
 import type { ContactFields, ContactPatch, ContactView, Domain, Visibility } from './schemas.ts';
 import { CONTACT_EVENTS } from './events.ts';
+import { DOMAINS } from '../vocabulary.ts';
 import type { LedgerEventType } from '../ledger/events.ts';
 
 /** The metadata visibility is decided on: never the confidential fields. */
@@ -440,6 +441,22 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return rows.map((r) => ({ state: r.state, contacts: Number(r.contacts), verified: Number(r.verified), pending: Number(r.pending), rejected: Number(r.rejected), stale: Number(r.stale) }));
   }
 
+  /**
+   * The aggregate report's coverage: per domain, how many of the given states
+   * (the participating ones) have at least one contact serving it. Counts only:
+   * no contact, no state named.
+   */
+  async function statesPerDomain(actor: Actor, states: readonly string[]): Promise<Record<Domain, number>> {
+    authorize(actor, 'reports.read-aggregate');
+    const counts = Object.fromEntries(DOMAINS.map((d) => [d, 0])) as Record<Domain, number>;
+    if (states.length === 0) return counts;
+    const rows = await db.selectFrom('contacts').select(['state_code', 'domains']).where('state_code', 'in', [...states]).execute();
+    const seen = new Map<Domain, Set<string>>(DOMAINS.map((d) => [d, new Set<string>()]));
+    for (const r of rows) for (const d of r.domains) seen.get(d as Domain)?.add(r.state_code);
+    for (const d of DOMAINS) counts[d] = seen.get(d)!.size;
+    return counts;
+  }
+
   /** Ids of a state's contacts serving a domain, oldest first (the order requests escalate in). No decryption. */
   async function idsInDomain(q: Queryable, state: string, domain: Domain): Promise<string[]> {
     const rows = await q
@@ -461,7 +478,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     return openString(key, row.email, loc('email', row.id));
   }
 
-  return { create, get, list, update, remove, editableState, directory, reencrypt, idsInDomain, emailOf, verify, confirm, freshness };
+  return { create, get, list, update, remove, editableState, directory, reencrypt, idsInDomain, emailOf, verify, confirm, freshness, statesPerDomain };
 }
 
 export interface DirectoryState {

@@ -191,6 +191,8 @@ export interface UsersTable {
   nomination_ref: Uint8Array | null;
   role: 'delegate' | 'authority' | 'secretariat' | 'auditor' | 'observer';
   state_code: string | null;
+  /** Observers: their accredited organisation (observer_organizations, migration 0017); null for every other role. */
+  organization_id: string | null;
   status: 'active' | 'deactivated';
   created_at: Timestamp;
   updated_at: Timestamp;

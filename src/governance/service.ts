@@ -20,7 +20,7 @@ import type { Actor } from '../auth/actor.ts';
 import { stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
-import type { Db, Trx } from '../db/index.ts';
+import type { Db, Queryable, Trx } from '../db/index.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
 import { canonicalJson } from '../ledger/entry.ts';
@@ -455,9 +455,15 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     }));
   }
 
-  /** Whether an observer organisation is accredited (the user registry admits observer users only then). */
-  async function isAccredited(orgId: string): Promise<boolean> {
-    const row = await gdb.selectFrom('observer_organizations').select('status').where('id', '=', orgId).executeTakeFirst();
+  /**
+   * Whether an observer organisation is accredited (the user registry admits
+   * observer users, and their credentials, only then). With `lock`, inside a
+   * transaction, the row is held (FOR SHARE) so that a suspension decided
+   * concurrently waits for the registration and then applies to its user.
+   */
+  async function isAccredited(orgId: string, q: Queryable = db, lock = false): Promise<boolean> {
+    const query = governanceDb(q).selectFrom('observer_organizations').select('status').where('id', '=', orgId);
+    const row = await (lock ? query.forShare() : query).executeTakeFirst();
     return row?.status === 'accredited';
   }
 

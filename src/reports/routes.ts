@@ -1,4 +1,8 @@
-/** Statistics for the secretariat and auditors. Counts and durations only: never contact data or content. */
+/**
+ * Statistics for the secretariat and auditors, and the aggregate report for
+ * observers and members too. Counts and durations only: never contact data
+ * or content.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkSummarySchema } from '../checks/routes.ts';
@@ -6,6 +10,8 @@ import type { ChecksService } from '../checks/service.ts';
 import type { ContactsService } from '../contacts/service.ts';
 import { problemSchema } from '../http/schemas.ts';
 import type { RequestsService } from '../requests/service.ts';
+import { DOMAINS } from '../vocabulary.ts';
+import type { ReportsService } from './service.ts';
 
 const exerciseQuery = z.object({
   exercise: z
@@ -17,7 +23,7 @@ const exerciseQuery = z.object({
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema } as const;
 
 export const reportsRoutes =
-  (s: { checks: ChecksService; contacts: ContactsService; requests: RequestsService }): FastifyPluginAsyncZod =>
+  (s: { checks: ChecksService; contacts: ContactsService; requests: RequestsService; reports: ReportsService }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/reports/reachability', {
       config: { action: 'reports.read' },
@@ -87,5 +93,54 @@ export const reportsRoutes =
         },
       },
       handler: async (req) => s.requests.statistics(req.actor!, req.query.exercise),
+    });
+
+    app.get('/v1/reports/aggregate', {
+      config: { action: 'reports.read-aggregate' },
+      schema: {
+        tags: ['secretariat'],
+        operationId: 'getAggregateReport',
+        description:
+          "The directory's use in aggregate, for the secretariat, auditors, accredited observers and participating states: participation (participating states; per domain, how many of them list a contact serving it), reachability rates over every check round, and requests sent per month (UTC). No state is named, no contact and no request content or party is shown.",
+        summary: 'Aggregate report: participation, reachability rates, request volumes by month (no per-state figure, no contact, no content)',
+        querystring: exerciseQuery,
+        response: {
+          200: z
+            .object({
+              exercise: z.boolean(),
+              participation: z
+                .object({
+                  participatingStates: z.number().int(),
+                  statesWithContactsByDomain: z
+                    .object(Object.fromEntries(DOMAINS.map((d) => [d, z.number().int()])) as Record<(typeof DOMAINS)[number], z.ZodNumber>)
+                    .strict()
+                    .describe('Per domain, how many participating states list at least one contact serving it'),
+                })
+                .strict(),
+              reachability: z
+                .object({
+                  exercise: z.boolean(),
+                  rounds: z.number().int().describe('Check rounds started'),
+                  stateRounds: z.number().int().describe('States checked, summed over the rounds'),
+                  reached: z.number().int(),
+                  reachRate: z.number().describe('reached / stateRounds (0 without rounds)'),
+                  reachedInTimeRate: z.number().describe('Acknowledged before the round closed, / stateRounds'),
+                  medianSeconds: z.number().nullable(),
+                  p90Seconds: z.number().nullable(),
+                })
+                .strict(),
+              requests: z
+                .object({
+                  total: z.number().int(),
+                  byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).describe('YYYY-MM (UTC)'), requests: z.number().int() }).strict()),
+                })
+                .strict(),
+            })
+            .strict()
+            .meta({ id: 'AggregateReport' }),
+          ...errors,
+        },
+      },
+      handler: async (req) => s.reports.aggregate(req.actor!, req.query.exercise),
     });
   };

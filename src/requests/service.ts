@@ -29,7 +29,7 @@ import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, TLP_LEVELS, URGENCIES } from './templates.ts';
 import { REQUEST_EVENTS } from './events.ts';
 
@@ -594,7 +594,24 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     };
   }
 
-  return { send, acknowledge, respond, close, withdraw, consent, sweep, get, list, reencrypt, statistics };
+  /**
+   * The aggregate report's volumes: requests sent per calendar month (UTC),
+   * oldest first. Counts only: no party, no content, no status.
+   */
+  async function volumesByMonth(actor: Actor, exercise: boolean): Promise<{ month: string; requests: number }[]> {
+    authorize(actor, 'reports.read-aggregate');
+    const month = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM')`;
+    const rows = await db
+      .selectFrom('requests')
+      .select((eb) => [month.as('month'), eb.fn.countAll<string>().as('requests')])
+      .where('exercise', '=', exercise)
+      .groupBy(month)
+      .orderBy(month)
+      .execute();
+    return rows.map((r) => ({ month: r.month, requests: Number(r.requests) }));
+  }
+
+  return { send, acknowledge, respond, close, withdraw, consent, sweep, get, list, reencrypt, statistics, volumesByMonth };
 }
 
 export type RequestsService = ReturnType<typeof createRequestsService>;

@@ -13,6 +13,7 @@ const userSchema = z
     subject: z.string(),
     role: z.enum(ROLES),
     state: z.string().nullable(),
+    organizationId: z.uuid().nullable().describe('Observers: their accredited observer organisation (GET /v1/observers); null for other roles'),
     displayName: z.string(),
     nominationRef: z.string().nullable(),
     status: z.enum(['active', 'deactivated']),
@@ -33,7 +34,8 @@ export const usersRoutes =
       schema: {
         tags: ['users'],
         operationId: 'createUser',
-        description: 'Registers a user who speaks for a state or for the secretariat. The secretariat may register anyone; a state\'s authority only its own state\'s delegates and authorities.',
+        description:
+          "Registers a user who speaks for a state or for the secretariat, or an observer of an accredited observer organisation. The secretariat may register anyone (observers only with the `organizationId` of an accredited organisation: 409 `organization-not-accredited` otherwise); a state's authority only its own state's delegates and authorities.",
         summary: "Register a user (the secretariat: anyone; a state's authority: its own state's delegates and authorities)",
         body: z
           .object({
@@ -41,6 +43,7 @@ export const usersRoutes =
             issuer: z.string().trim().max(512).optional().describe('Default: JWT_ISSUER'),
             role: z.enum(ROLES),
             state: stateCode.optional().describe('Required for delegate and authority, absent otherwise'),
+            organizationId: z.uuid().optional().describe('Required for observer (an accredited organisation, GET /v1/observers), absent otherwise'),
             displayName: text(200),
             nominationRef: text(200).optional().describe("e.g. the note verbale's reference"),
           })
@@ -77,13 +80,14 @@ export const usersRoutes =
       schema: {
         tags: ['users'],
         operationId: 'updateUser',
-        description: 'Changes a user\'s role, state, display name or nomination reference. Nobody can raise their own role.',
+        description: "Changes a user's role, state, organisation (observers), display name or nomination reference. Nobody can raise their own role or move to another organisation.",
         summary: 'Change a user: role, state, display name, nomination reference (nobody raises their own role)',
         params: idParams,
         body: z
           .object({
             role: z.enum(ROLES).optional(),
             state: stateCode.nullable().optional(),
+            organizationId: z.uuid().nullable().optional().describe("An observer's organisation (must be accredited); null when the role changes away from observer"),
             displayName: text(200).optional(),
             nominationRef: text(200).nullable().optional(),
           })

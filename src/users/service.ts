@@ -5,6 +5,11 @@
  * goes through a keyed hash of (issuer, subject). Every registration, change
  * and deactivation is a ledger entry with ids and roles only (a commitment
  * stands for the personal data).
+ *
+ * Observers belong to an accredited observer organisation (governance): only
+ * the secretariat registers them, each with the organisation's id, and their
+ * credentials (tokens in registry mode, API keys) are refused from the first
+ * request after the organisation is suspended.
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
@@ -26,6 +31,8 @@ export interface UserView {
   subject: string;
   role: Role;
   state: string | null;
+  /** Observers: their accredited organisation; null for other roles. */
+  organizationId: string | null;
   displayName: string;
   nominationRef: string | null;
   status: 'active' | 'deactivated';
@@ -39,6 +46,7 @@ export interface NewUser {
   issuer?: string | undefined;
   role: Role;
   state?: string | undefined;
+  organizationId?: string | undefined;
   displayName: string;
   nominationRef?: string | undefined;
 }
@@ -46,6 +54,7 @@ export interface NewUser {
 export interface UserPatch {
   role?: Role | undefined;
   state?: string | null | undefined;
+  organizationId?: string | null | undefined;
   displayName?: string | undefined;
   nominationRef?: string | null | undefined;
 }
@@ -62,6 +71,8 @@ interface Deps {
   identityKey: Uint8Array;
   /** Issuer of users registered without one (JWT_ISSUER, or '' for tokens without `iss`). */
   defaultIssuer: string;
+  /** Governance's answer to "is this observer organisation accredited?" (its table is not read here). */
+  organizations: { isAccredited(orgId: string, q?: Queryable, lock?: boolean): Promise<boolean> };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -73,7 +84,17 @@ function checkRoleState(role: Role, state: string | null | undefined): string | 
   return needsState ? state! : null;
 }
 
-export function createUsersService({ db, clock, ledger, sealKey, identityKey, defaultIssuer }: Deps) {
+/** Observers need an organisation, other roles must not carry one (400 naming body.organizationId). */
+function checkRoleOrganization(role: Role, organizationId: string | null | undefined): string | null {
+  const needs = role === 'observer';
+  if (needs && !organizationId) throw new Problem('validation-error', 'an observer needs an accredited organisation', { errors: [{ path: 'body.organizationId', message: 'required for role observer' }] });
+  if (!needs && organizationId) throw new Problem('validation-error', `a ${role} has no organisation`, { errors: [{ path: 'body.organizationId', message: `must be absent for role ${role}` }] });
+  return needs ? organizationId! : null;
+}
+
+const notAccredited = () => new Problem('organization-not-accredited', 'organizationId is not an accredited observer organisation (unknown or suspended)');
+
+export function createUsersService({ db, clock, ledger, sealKey, identityKey, defaultIssuer, organizations }: Deps) {
   const loc = (column: string, rowId: string) => ({ table: 'users', column, rowId });
   const identity = (issuer: string, subject: string) => blindIndex(identityKey, `${issuer}\n${subject}`);
   const issuerOf = (actor: Actor) => actor.iss ?? defaultIssuer;
@@ -86,6 +107,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       subject: o('subject', row.subject),
       role: row.role,
       state: row.state_code,
+      organizationId: row.organization_id,
       displayName: o('display_name', row.display_name),
       nominationRef: row.nomination_ref ? o('nomination_ref', row.nomination_ref) : null,
       status: row.status,
@@ -97,7 +119,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
 
   /** Whether `actor` is the user of this row (registry actors by id, claims actors by identity). */
   const isSelf = (actor: Actor, row: UserRow) => (actor.userId ? actor.userId === row.id : constantTimeEqual(identity(issuerOf(actor), actor.sub), row.identity_bidx));
-  const target = (actor: Actor, row: UserRow) => ({ id: row.id, role: row.role, state: row.state_code, self: isSelf(actor, row) });
+  const target = (actor: Actor, row: UserRow) => ({ id: row.id, role: row.role, state: row.state_code, organization: row.organization_id, self: isSelf(actor, row) });
 
   const load = (q: Queryable, id: string, lock = false) => {
     const query = q.selectFrom('users').selectAll().where('id', '=', id);
@@ -111,19 +133,20 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
     return row;
   }
 
-  const record = (trx: Trx, actor: Actor, type: LedgerEventType, row: Pick<UserRow, 'id' | 'role' | 'state_code'>, facts: Record<string, string>, content?: unknown) =>
+  const record = (trx: Trx, actor: Actor, type: LedgerEventType, row: Pick<UserRow, 'id' | 'role' | 'state_code' | 'organization_id'>, facts: Record<string, string>, content?: unknown) =>
     ledger.append(trx, {
       type,
       actor,
       parties: row.state_code ? [row.state_code] : [],
       subject: { user: row.id },
-      facts: { role: row.role, ...(row.state_code ? { state: row.state_code } : {}), ...facts },
+      facts: { role: row.role, ...(row.state_code ? { state: row.state_code } : {}), ...(row.organization_id ? { organization: row.organization_id } : {}), ...facts },
       ...(content === undefined ? {} : { content }),
     });
 
   async function register(actor: Actor, input: NewUser): Promise<{ user: UserView; receipt: Receipt }> {
     const state = checkRoleState(input.role, input.state);
-    authorize(actor, 'users.create', { change: { role: input.role, state } });
+    const organization = checkRoleOrganization(input.role, input.organizationId);
+    authorize(actor, 'users.create', { change: { role: input.role, state, organization } });
     const issuer = input.issuer ?? defaultIssuer;
     const id = randomUUID();
     const now = clock();
@@ -136,6 +159,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       nomination_ref: input.nominationRef ? seal(sealKey, input.nominationRef, loc('nomination_ref', id)) : null,
       role: input.role,
       state_code: state,
+      organization_id: organization,
       status: 'active',
       created_at: now,
       updated_at: now,
@@ -143,6 +167,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
     };
     try {
       return await db.transaction().execute(async (trx) => {
+        if (organization && !(await organizations.isAccredited(organization, trx, true))) throw notAccredited();
         await trx.insertInto('users').values(row).execute();
         const receipt = await record(trx, actor, USER_EVENTS.registered, row, {}, { issuer, subject: input.subject, displayName: input.displayName, nominationRef: input.nominationRef ?? null });
         return { user: view(row), receipt };
@@ -173,11 +198,14 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       const role = patch.role ?? row.role;
       const roleChanged = patch.role !== undefined && patch.role !== row.role;
       const state = checkRoleState(role, patch.state === undefined ? (roleChanged && !STATE_ROLES.includes(role) ? null : row.state_code) : patch.state);
-      authorize(actor, 'users.update', { user: target(actor, row), change: { role, state } });
+      const organization = checkRoleOrganization(role, patch.organizationId === undefined ? (role === 'observer' ? row.organization_id : null) : patch.organizationId);
+      authorize(actor, 'users.update', { user: target(actor, row), change: { role, state, organization } });
+      if (organization && organization !== row.organization_id && !(await organizations.isAccredited(organization, trx, true))) throw notAccredited();
       const now = clock();
       const values = {
         role,
         state_code: state,
+        organization_id: organization,
         ...(patch.displayName !== undefined ? { display_name: seal(sealKey, patch.displayName, loc('display_name', id)) } : {}),
         ...(patch.nominationRef !== undefined ? { nomination_ref: patch.nominationRef === null ? null : seal(sealKey, patch.nominationRef, loc('nomination_ref', id)) } : {}),
         updated_at: now,
@@ -191,9 +219,14 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       const receipt = await record(
         trx,
         actor,
-        role !== row.role || state !== row.state_code ? USER_EVENTS.roleChanged : USER_EVENTS.updated,
+        role !== row.role || state !== row.state_code || organization !== row.organization_id ? USER_EVENTS.roleChanged : USER_EVENTS.updated,
         next,
-        { previousRole: row.role, ...(row.state_code ? { previousState: row.state_code } : {}), changed: changed.join(',') },
+        {
+          previousRole: row.role,
+          ...(row.state_code ? { previousState: row.state_code } : {}),
+          ...(row.organization_id && row.organization_id !== organization ? { previousOrganization: row.organization_id } : {}),
+          changed: changed.join(','),
+        },
         personal ? { displayName: patch.displayName ?? null, nominationRef: patch.nominationRef ?? null } : undefined,
       );
       return { user: view(next), receipt };
@@ -220,11 +253,22 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
   async function resolve(issuer: string, subject: string): Promise<Actor | null> {
     const row = await db
       .selectFrom('users')
-      .select(['id', 'role', 'state_code'])
+      .select(['id', 'role', 'state_code', 'organization_id'])
       .where('identity_bidx', '=', identity(issuer, subject))
       .where('status', '=', 'active')
       .executeTakeFirst();
-    return row ? { sub: `user:${row.id}`, iss: issuer, role: row.role, state: row.state_code, userId: row.id } : null;
+    if (!row || !(await admitted(row.role, row.organization_id))) return null;
+    return { sub: `user:${row.id}`, iss: issuer, role: row.role, state: row.state_code, userId: row.id };
+  }
+
+  /**
+   * Whether an active user's credentials are admitted: always, except an
+   * observer whose organisation is not (or no longer) accredited, read on
+   * every request like the user's own status (one indexed lookup, observers only).
+   */
+  async function admitted(role: Role, organizationId: string | null): Promise<boolean> {
+    if (role !== 'observer') return true;
+    return organizationId !== null && (await organizations.isAccredited(organizationId));
   }
 
   /** The active registered user a caller is (registry actors carry it; claims actors are looked up by identity). */
@@ -240,7 +284,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
     return user ? `user:${user.id}` : `sub:${issuerOf(actor)}\n${actor.sub}`;
   }
 
-  return { register, list, get, update, deactivate, resolve, activeUserOf, identityOf };
+  return { register, list, get, update, deactivate, resolve, admitted, activeUserOf, identityOf };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

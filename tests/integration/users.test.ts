@@ -29,10 +29,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h?.close());
 
-/** A user registered by the secretariat, with its id. */
+/** A user registered by the secretariat, with its id (an observer: of the harness's accredited organisation). */
 async function registered(role: 'delegate' | 'authority' | 'observer', state?: string) {
   const subject = `${role}-${Math.random().toString(36).slice(2)}@example.org`;
-  const res = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role, ...(state ? { state } : {}), displayName: 'Ana Pérez', nominationRef: 'NV-2026-117' } });
+  const organization = role === 'observer' ? { organizationId: await h.observerOrganization() } : {};
+  const res = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role, ...(state ? { state } : {}), ...organization, displayName: 'Ana Pérez', nominationRef: 'NV-2026-117' } });
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().user.id as string, subject };
 }
@@ -178,7 +179,8 @@ describe('registry mode', () => {
     const { id, subject } = await registered('delegate', OWN);
     const token = h.token('delegate', OWN, { sub: subject });
     expect((await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token, payload: sampleContact() })).statusCode).toBe(201);
-    expect((await h.request({ method: 'PATCH', url: `/v1/users/${id}`, token: sec, payload: { role: 'observer' } })).statusCode).toBe(200);
+    expect((await h.request({ method: 'PATCH', url: `/v1/users/${id}`, token: sec, payload: { role: 'observer' } })).statusCode).toBe(400); // an observer needs its organisation
+    expect((await h.request({ method: 'PATCH', url: `/v1/users/${id}`, token: sec, payload: { role: 'observer', organizationId: await h.observerOrganization() } })).statusCode).toBe(200);
     expect((await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token, payload: sampleContact() })).statusCode).toBe(403);
     expect((await h.request({ method: 'DELETE', url: `/v1/users/${id}`, token: sec })).statusCode).toBe(200);
     expect((await h.request({ method: 'GET', url: '/v1/states', token })).statusCode).toBe(401);
@@ -191,7 +193,7 @@ describe('registry mode', () => {
     expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x1', role: 'secretariat', displayName: 'X' } })).statusCode).toBe(403);
     expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x2', role: 'delegate', state: FOREIGN, displayName: 'X' } })).statusCode).toBe(403);
     expect((await h.request({ method: 'POST', url: '/v1/users', token: me, payload: { subject: 'x3', role: 'delegate', displayName: 'X' } })).statusCode).toBe(400);
-    const dup = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role: 'observer', displayName: 'X' } });
+    const dup = await h.request({ method: 'POST', url: '/v1/users', token: sec, payload: { subject, role: 'observer', organizationId: await h.observerOrganization(), displayName: 'X' } });
     expect(dup.statusCode).toBe(409);
   });
 

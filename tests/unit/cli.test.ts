@@ -53,6 +53,8 @@ describe('command-line tools', () => {
     ['users', ['add', '--role', 'king', '--subject', 'x'], '--role must be one of'],
     ['users', ['add', '--role', 'delegate', '--subject', 'x'], '--state (ISO 3166-1 alpha-3) is required for delegate'],
     ['users', ['add', '--role', 'auditor', '--subject', 'x', '--state', 'FRA'], '--state is only for'],
+    ['users', ['add', '--role', 'observer', '--subject', 'x'], '--organization (the id of an accredited observer organisation) is required for observer'],
+    ['users', ['add', '--role', 'auditor', '--subject', 'x', '--organization', '00000000-0000-4000-8000-000000000000'], '--organization is only for observer'],
     ['users', ['list', '--role', 'auditor'], 'list takes no options'],
     ['ledger-verify', ['--state', 'x.json'], 'give one of --url, --database-url or --tiles'],
     ['ledger-verify', ['--url', 'http://127.0.0.1:1', '--sample=-1'], '--sample must be a non-negative integer'],

@@ -93,6 +93,10 @@ describe('state-scoped changes', () => {
   table('policy.change', [{ label: 'of FRA', resource: { state: 'FRA' }, allowed: ['authorityFRA', 'secretariat'] }]);
   table('contacts.verify', [{ label: 'any contact', resource: {}, allowed: ['secretariat'] }]);
   table('reports.read', [{ label: 'reports', resource: {}, allowed: ['secretariat', 'auditor'] }]);
+  // Aggregates only (no per-state figure, contact or content): every authenticated role; the service refuses a state that does not participate.
+  table('reports.read-aggregate', [
+    { label: 'the aggregate report', resource: {}, allowed: ['delegateFRA', 'authorityFRA', 'delegateKEN', 'authorityKEN', 'secretariat', 'auditor', 'observer'] },
+  ]);
 });
 
 describe('user management', () => {
@@ -102,8 +106,10 @@ describe('user management', () => {
     { label: 'an authority of FRA', resource: change('authority', 'FRA'), allowed: ['authorityFRA', 'secretariat'] },
     { label: 'a secretariat user', resource: change('secretariat', null), allowed: ['secretariat'] },
     { label: 'an auditor', resource: change('auditor', null), allowed: ['secretariat'] },
+    { label: 'an observer of an organisation', resource: { change: { role: 'observer', state: null, organization: 'org-a' } }, allowed: ['secretariat'] },
   ]);
-  const user = (role: Role, state: string | null, self = false) => ({ id: 'u', role, state, self });
+  const user = (role: Role, state: string | null, self = false, organization: string | null = null) => ({ id: 'u', role, state, organization, self });
+  const observerOf = (organization: string) => ({ change: { role: 'observer' as const, state: null, organization } });
   it.each([
     ['authority raises own role to secretariat', actors.authorityFRA, user('authority', 'FRA', true), change('secretariat', null), false],
     ['delegate raises own role to authority', actors.delegateFRA, user('delegate', 'FRA', true), change('authority', 'FRA'), false],
@@ -116,6 +122,10 @@ describe('user management', () => {
     ['authority makes its delegate an auditor', actors.authorityFRA, user('delegate', 'FRA'), change('auditor', null), false],
     ['secretariat changes anyone', actors.secretariat, user('delegate', 'KEN'), change('authority', 'KEN'), true],
     ['delegate changes a colleague', actors.delegateFRA, user('delegate', 'FRA'), change('delegate', 'FRA'), false],
+    ['observer edits own personal fields', actors.observer, user('observer', null, true, 'org-a'), observerOf('org-a'), true],
+    ['observer moves itself to another organisation', actors.observer, user('observer', null, true, 'org-a'), observerOf('org-b'), false],
+    ['secretariat moves an observer to another organisation', actors.secretariat, user('observer', null, false, 'org-a'), observerOf('org-b'), true],
+    ['authority makes its delegate an observer', actors.authorityFRA, user('delegate', 'FRA'), observerOf('org-a'), false],
   ] as const)('users.update: %s → %s', (_label, actor, u, c, allow) => {
     expect(permits(actor, 'users.update', { user: u, ...c })).toBe(allow);
   });
