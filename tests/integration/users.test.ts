@@ -5,6 +5,10 @@
  * sealing, ledger entries, two-person rule, expiry).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISCLOSURE_EVENTS } from '../../src/disclosure/events.ts';
+import { WEBHOOK_EVENTS } from '../../src/notifications/events.ts';
+import { PENDING_EVENTS } from '../../src/pending/events.ts';
+import { STATE_EVENTS } from '../../src/states/events.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
 const OWN = 'FRA';
@@ -19,7 +23,8 @@ let kenDelegate: string;
 const inAYear = () => new Date(now + 300 * 86_400_000).toISOString();
 
 beforeAll(async () => {
-  h = await startHarness({ env: { AUTH_MODE: 'registry' }, clock: () => new Date(now) });
+  // Webhook URLs on 127.0.0.1 are accepted (nothing is delivered: NOTIFY_POLL_MS=0).
+  h = await startHarness({ env: { AUTH_MODE: 'registry', WEBHOOKS_ALLOW_PRIVATE: 'true', NOTIFY_POLL_MS: '0' }, clock: () => new Date(now) });
   sec = h.token('secretariat');
   fraDelegate = h.token('delegate', OWN);
   fraDelegate2 = h.token('delegate', OWN);
@@ -45,6 +50,92 @@ async function apiKey(token: string, scopes: ('read' | 'write')[] = ['read', 'wr
 
 async function proposal() {
   const res = await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate2, payload: sampleContact() });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json().pendingChange.id as string;
+}
+
+/**
+ * The changes other than contacts that dual control covers, each as FRA's
+ * request, what must exist before it, and how to tell it was applied.
+ */
+interface DualChange {
+  name: string;
+  action: string;
+  /** The ledger entry of the change itself. */
+  event: string;
+  prepare: () => Promise<void>;
+  request: (token: string | undefined) => Promise<{ statusCode: number; body: string; json: () => any }>;
+  applied: () => Promise<boolean>;
+}
+const HOOK_URL = 'http://127.0.0.1:9/fra-hook';
+const grantRows = () => h.sql<{ domains: string[] }>(`select domains from disclosure_grants where owner_state = $1 and counterpart = $2`, [OWN, FOREIGN]);
+const webhookCount = async () => Number((await h.sql<{ n: number }>(`select count(*)::int as n from webhooks where state_code = $1`, [OWN]))[0]!.n);
+const participating = async () => (await h.sql<{ status: string }>(`select status from states where code = $1`, [OWN]))[0]?.status === 'participating';
+
+/** Applies a change under dual control: proposed by one FRA delegate, approved by another. */
+async function viaTwoDelegates(req: (token: string) => Promise<{ statusCode: number; body: string; json: () => any }>) {
+  const proposed = await req(fraDelegate2);
+  expect(proposed.statusCode, proposed.body).toBe(202);
+  const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${proposed.json().pendingChange.id}/approval`, token: fraDelegate });
+  expect(approved.statusCode, approved.body).toBe(200);
+}
+const putGrant = (token: string | undefined, domains = ['technical']) =>
+  h.request({ method: 'PUT', url: `/v1/states/${OWN}/disclosures/${FOREIGN}`, token, payload: { mode: 'unilateral', domains } });
+const deleteGrant = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/disclosures/${FOREIGN}`, token });
+const putHook = (token: string | undefined) => h.request({ method: 'PUT', url: `/v1/states/${OWN}/webhook`, token, payload: { url: HOOK_URL } });
+const deleteHook = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/webhook`, token });
+const withdraw = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/participation`, token });
+
+async function ensureGrant() {
+  if ((await grantRows()).length === 0) await viaTwoDelegates((t) => putGrant(t));
+}
+async function ensureNoGrant() {
+  if ((await grantRows()).length > 0) await viaTwoDelegates(deleteGrant);
+}
+async function ensureWebhook() {
+  if ((await webhookCount()) === 0) await viaTwoDelegates(putHook);
+}
+async function ensureNoWebhook() {
+  if ((await webhookCount()) > 0) await viaTwoDelegates(deleteHook);
+}
+/** FRA participates again after an approved withdrawal (joining is not under dual control). */
+async function ensureParticipating() {
+  if (!(await participating())) expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/participation`, token: fraDelegate })).statusCode).toBe(201);
+}
+
+const DUAL_CHANGES: DualChange[] = [
+  {
+    name: 'PUT /v1/states/FRA/disclosures/KEN',
+    action: 'disclosure.grant',
+    event: DISCLOSURE_EVENTS.granted,
+    prepare: ensureNoGrant,
+    request: (t) => putGrant(t, ['technical', 'policy']),
+    applied: async () => (await grantRows()).length === 1,
+  },
+  {
+    name: 'DELETE /v1/states/FRA/disclosures/KEN',
+    action: 'disclosure.revoke',
+    event: DISCLOSURE_EVENTS.revoked,
+    prepare: ensureGrant,
+    request: deleteGrant,
+    applied: async () => (await grantRows()).length === 0,
+  },
+  { name: 'PUT /v1/states/FRA/webhook', action: 'webhook.set', event: WEBHOOK_EVENTS.set, prepare: ensureNoWebhook, request: putHook, applied: async () => (await webhookCount()) === 1 },
+  { name: 'DELETE /v1/states/FRA/webhook', action: 'webhook.remove', event: WEBHOOK_EVENTS.removed, prepare: ensureWebhook, request: deleteHook, applied: async () => (await webhookCount()) === 0 },
+  {
+    name: 'DELETE /v1/states/FRA/participation',
+    action: 'participation.withdraw',
+    event: STATE_EVENTS.withdrawn,
+    prepare: ensureParticipating,
+    request: withdraw,
+    applied: async () => !(await participating()),
+  },
+];
+
+/** A pending change of `change`, proposed by the second FRA delegate. */
+async function proposalOf(change: DualChange) {
+  await change.prepare();
+  const res = await change.request(fraDelegate2);
   expect(res.statusCode, res.body).toBe(202);
   return res.json().pendingChange.id as string;
 }
@@ -134,6 +225,32 @@ describe('users × keys × dual control matrix (registry mode)', () => {
       run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposal()}/rejection`, token: t }),
       expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
     },
+    // Dual control beyond contacts: each change answers 202 to the state's users, and its approval or rejection
+    // (by a user other than the proposer) is open to the state's users only.
+    ...DUAL_CHANGES.flatMap((change): RouteCase[] => [
+      {
+        name: `${change.name} (dual control: proposed)`,
+        run: async (t) => {
+          await change.prepare();
+          return change.request(t);
+        },
+        expect: (c, s) => status(202, 403)(c, s, ['delegate', 'authority']),
+      },
+      {
+        name: `POST /v1/pending-changes/{id}/approval (${change.action})`,
+        run: async (t) => {
+          const res = await h.request({ method: 'POST', url: `/v1/pending-changes/${await proposalOf(change)}/approval`, token: t });
+          await ensureParticipating();
+          return res;
+        },
+        expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+      },
+      {
+        name: `POST /v1/pending-changes/{id}/rejection (${change.action})`,
+        run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposalOf(change)}/rejection`, token: t }),
+        expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+      },
+    ]),
   ];
 
   it(`${CALLERS.length} callers × ${routes.length} routes × own/foreign state`, async () => {
@@ -155,7 +272,8 @@ describe('users × keys × dual control matrix (registry mode)', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    expect(cases).toBe(CALLERS.length * routes.length * 2); // 156 cases
+    expect(cases).toBe(CALLERS.length * routes.length * 2); // 6 × 28 × 2 = 336 cases
+    expect(cases).toBe(336);
     expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: false } })).statusCode).toBe(200);
   }, 300_000);
 });
