@@ -147,12 +147,9 @@ export function createPendingService({
   /** Records a change for a second user to approve (the caller is already authorised to propose it). */
   async function propose(actor: Actor, state: string, action: PendingAction, target: string | null, content: unknown): Promise<{ pendingChange: PendingChangeView; receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      let key;
-      try {
-        key = await keys.activeKey(trx, state);
-      } catch {
-        throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
-      }
+      // FOR SHARE on the state: a concurrent withdrawal waits, so its hook sees (and closes) this change.
+      if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
+      const key = await keys.activeKey(trx, state);
       const id = randomUUID();
       const now = clock();
       const row: Row = {
