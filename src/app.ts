@@ -198,14 +198,14 @@ export async function buildApp({ config, jwtSecret, services, logger, poolStats,
   const { db } = services;
   await app.register(healthRoutes(db));
   await app.register(problemsRoutes);
-  await app.register(statesRoutes(services.states));
+  await app.register(statesRoutes(services.states, services.pending));
   await app.register(contactsRoutes(services.contacts, services.pending));
-  await app.register(disclosureRoutes(services.disclosure));
+  await app.register(disclosureRoutes(services.disclosure, services.pending));
   await app.register(requestsRoutes(services.requests, services.governance.templateVersion));
   await app.register(checksRoutes(services.checks));
   await app.register(reportsRoutes(services));
   await app.register(ledgerRoutes(services.ledger, db));
-  await app.register(notificationsRoutes(services.notifications));
+  await app.register(notificationsRoutes(services.notifications, services.pending));
   await app.register(governanceRoutes(services.governance));
   await app.register(exportsRoutes(services.exports));
   await app.register(usersRoutes(services.users));

@@ -88,8 +88,10 @@ export function createServices({
     organizations: { isAccredited: governance.isAccredited },
   });
   const apiKeys = createApiKeysService({ db, clock, ledger, users });
-  const pending = createPendingService({ db, clock, keys, ledger, users, ttlHours: config.PENDING_CHANGE_TTL_HOURS });
-  // Dual control: how an approved change to contacts is applied (in the approval's transaction).
+  const pending = createPendingService({ db, clock, keys, ledger, users, states, ttlHours: config.PENDING_CHANGE_TTL_HOURS });
+  // Pending changes are sealed under the state's data key: re-sealed by a rotation like everything else.
+  rotation.register(pending.reencrypt);
+  // Dual control: how an approved change is applied by its domain's service (in the approval's transaction).
   pending.register('contacts.create', (actor, c, within) => {
     const { state, input } = c as { state: string; input: Parameters<typeof contacts.create>[2] };
     return contacts.create(actor, state, input, within);
@@ -99,6 +101,20 @@ export function createServices({
     return contacts.update(actor, id, patch, ifMatch, within);
   });
   pending.register('contacts.delete', (actor, c, within) => contacts.remove(actor, (c as { id: string }).id, within));
+  pending.register('disclosure.grant', (actor, c, within) => {
+    const { owner, counterpart, input } = c as { owner: string; counterpart: string; input: Parameters<typeof disclosure.grant>[3] };
+    return disclosure.grant(actor, owner, counterpart, input, within);
+  });
+  pending.register('disclosure.revoke', (actor, c, within) => {
+    const { owner, counterpart } = c as { owner: string; counterpart: string };
+    return disclosure.revoke(actor, owner, counterpart, within);
+  });
+  pending.register('webhook.set', (actor, c, within) => {
+    const { state, url } = c as { state: string; url: string };
+    return notifications.setWebhook(actor, state, url, within);
+  });
+  pending.register('webhook.remove', (actor, c, within) => notifications.removeWebhook(actor, (c as { state: string }).state, within));
+  pending.register('participation.withdraw', (actor, c, within) => states.withdraw(actor, (c as { state: string }).state, within));
   const reports = createReportsService({ states, contacts, checks, requests });
   return { db, keys, ledger, states, disclosure, contacts, rotation, idempotency, requests, notifications, checks, exports, governance, users, apiKeys, pending, reports };
 }

@@ -102,7 +102,7 @@ export interface paths {
         post?: never;
         /**
          * Withdraw: the state's data key is destroyed and its contacts become unrecoverable
-         * @description Withdraws the state: its data key is destroyed, so its contacts can no longer be decrypted by anyone. The withdrawal is written to the ledger.
+         * @description Withdraws the state: its data key is destroyed, so its contacts can no longer be decrypted by anyone. The withdrawal is written to the ledger. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it; the state's other pending changes then expire.
          */
         delete: operations["withdrawFromDirectory"];
         options?: never;
@@ -252,13 +252,13 @@ export interface paths {
         get?: never;
         /**
          * Grant a counterpart (or '*': every participating state) disclosure of some domains of this state's contacts
-         * @description unilateral: the grant alone opens the contacts. reciprocal: each domain opens only while the counterpart grants this state the same domain; if it revokes, the contacts close at once. Idempotent: the same grant again changes nothing.
+         * @description unilateral: the grant alone opens the contacts. reciprocal: each domain opens only while the counterpart grants this state the same domain; if it revokes, the contacts close at once. Idempotent: the same grant again changes nothing. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it.
          */
         put: operations["grantDisclosure"];
         post?: never;
         /**
          * Revoke a grant
-         * @description Revokes the grant to the counterpart; its contacts stop being visible to the counterpart on the next request.
+         * @description Revokes the grant to the counterpart; its contacts stop being visible to the counterpart on the next request. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it.
          */
         delete: operations["revokeDisclosure"];
         options?: never;
@@ -812,13 +812,13 @@ export interface paths {
         get: operations["getWebhook"];
         /**
          * Set where the state is notified (a delegate of that state); returns the signing secret, once
-         * @description Deliveries are POSTs signed per the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature). The URL must be https and resolve only to public addresses (unless WEBHOOKS_ALLOW_PRIVATE=true). Setting the webhook again replaces the URL and issues a new secret.
+         * @description Deliveries are POSTs signed per the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature). The URL must be https and resolve only to public addresses (unless WEBHOOKS_ALLOW_PRIVATE=true). Setting the webhook again replaces the URL and issues a new secret. Under the state's dual control it answers 202 with a pending change (the URL is checked now and again when applied); the secret is then returned, once, to the user who approves it.
          */
         put: operations["setWebhook"];
         post?: never;
         /**
          * Remove the state's webhook (a delegate of that state)
-         * @description Removes the state's webhook; nothing is posted to it any more.
+         * @description Removes the state's webhook; nothing is posted to it any more. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it.
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -1123,12 +1123,12 @@ export interface paths {
         };
         /**
          * The state's policy (its users, the secretariat, auditors)
-         * @description Whether dual control is on for the state's contacts.
+         * @description Whether dual control is on for the state's changes (contacts, disclosure grants, webhook, withdrawal).
          */
         get: operations["getStatePolicy"];
         /**
-         * Switch dual control on or off for the state's contacts (the state's authority)
-         * @description The state's authority switches dual control on or off: when on, contact changes wait for a second user's approval.
+         * Switch dual control on or off for the state's changes (the state's authority)
+         * @description The state's authority switches dual control on or off: when on, changes to the state's contacts, disclosure grants, webhook and participation (withdrawal) wait for a second user's approval.
          */
         put: operations["setStatePolicy"];
         post?: never;
@@ -1147,7 +1147,7 @@ export interface paths {
         };
         /**
          * The state's pending (and decided) changes; content for the state's users only
-         * @description The state's pending and decided contact changes. Their content is shown to the state's users only.
+         * @description The state's pending and decided changes (contacts, disclosure grants, webhook, withdrawal). Their content is shown to the state's users only, and to nobody once the state has withdrawn (its key is destroyed).
          */
         get: operations["listPendingChanges"];
         put?: never;
@@ -1189,7 +1189,7 @@ export interface paths {
         put?: never;
         /**
          * Approve and apply a change (another user of the same state; not its proposer)
-         * @description Another user of the same state approves the change, which is applied and written to the ledger in one transaction. The proposer cannot approve its own change.
+         * @description Another user of the same state approves the change, which is applied and written to the ledger in one transaction. The proposer cannot approve its own change. An approved webhook returns its signing secret in `result`, once (not cached).
          */
         post: operations["approvePendingChange"];
         delete?: never;
@@ -1293,8 +1293,8 @@ export interface components {
             id: string;
             state: string;
             /** @enum {string} */
-            action: "contacts.create" | "contacts.update" | "contacts.delete";
-            /** @description The object changed (a contact id), if any */
+            action: "contacts.create" | "contacts.update" | "contacts.delete" | "disclosure.grant" | "disclosure.revoke" | "webhook.set" | "webhook.remove" | "participation.withdraw";
+            /** @description The object changed, if any: a contact id, or a disclosure grant's counterpart; null for the state's webhook or participation */
             target: string | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired";
@@ -2046,6 +2046,18 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pendingChange: components["schemas"]["PendingChange"];
+                        receipt: components["schemas"]["Receipt"];
+                    };
+                };
+            };
+            /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,6 +2771,18 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pendingChange: components["schemas"]["PendingChange"];
+                        receipt: components["schemas"]["Receipt"];
+                    };
+                };
+            };
+            /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2821,6 +2845,18 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pendingChange: components["schemas"]["PendingChange"];
+                        receipt: components["schemas"]["Receipt"];
+                    };
+                };
+            };
+            /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,6 +2885,15 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4736,6 +4781,18 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pendingChange: components["schemas"]["PendingChange"];
+                        receipt: components["schemas"]["Receipt"];
+                    };
+                };
+            };
+            /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4796,6 +4853,18 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pendingChange: components["schemas"]["PendingChange"];
+                        receipt: components["schemas"]["Receipt"];
+                    };
+                };
+            };
+            /** @description Default Response */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4824,6 +4893,15 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { problemSchema, receiptSchema, stateCode } from '../http/schemas.ts';
 import { DOMAINS } from '../vocabulary.ts';
 import type { DisclosureService } from './service.ts';
+import { proposedResponse } from '../pending/routes.ts';
+import type { PendingService } from '../pending/service.ts';
 
 const domainList = z
   .array(z.enum(DOMAINS))
@@ -32,8 +34,10 @@ const grantParams = z.object({
 });
 
 export const disclosureRoutes =
-  (disclosure: DisclosureService): FastifyPluginAsyncZod =>
+  (disclosure: DisclosureService, pending: PendingService): FastifyPluginAsyncZod =>
   async (app) => {
+    // Under dual control a grant or revocation is proposed (202) and applied when another user of the state approves it (appliers: services.ts).
+
     app.put('/v1/states/:code/disclosures/:counterpart', {
       config: { action: 'disclosure.change' },
       schema: {
@@ -41,12 +45,13 @@ export const disclosureRoutes =
         operationId: 'grantDisclosure',
         summary: "Grant a counterpart (or '*': every participating state) disclosure of some domains of this state's contacts",
         description:
-          'unilateral: the grant alone opens the contacts. reciprocal: each domain opens only while the counterpart grants this state the same domain; if it revokes, the contacts close at once. Idempotent: the same grant again changes nothing.',
+          "unilateral: the grant alone opens the contacts. reciprocal: each domain opens only while the counterpart grants this state the same domain; if it revokes, the contacts close at once. Idempotent: the same grant again changes nothing. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it.",
         params: grantParams,
         body: z.object({ mode: z.enum(['unilateral', 'reciprocal']), domains: domainList }).strict(),
         response: {
           200: z.object({ grant: grantSchema, receipt: receiptSchema.optional() }),
           201: z.object({ grant: grantSchema, receipt: receiptSchema }),
+          202: proposedResponse,
           400: problemSchema,
           401: problemSchema,
           403: problemSchema,
@@ -54,7 +59,12 @@ export const disclosureRoutes =
         },
       },
       handler: async (req, reply) => {
-        const result = await disclosure.grant(req.actor!, req.params.code, req.params.counterpart, req.body);
+        const { code, counterpart } = req.params;
+        if (await pending.dualControl(code)) {
+          disclosure.checkGrant(req.actor!, code, counterpart);
+          return reply.code(202).send(await pending.propose(req.actor!, code, 'disclosure.grant', counterpart, { owner: code, counterpart, input: req.body }));
+        }
+        const result = await disclosure.grant(req.actor!, code, counterpart, req.body);
         return reply.code(result.created ? 201 : 200).send(result.receipt ? { grant: result.grant, receipt: result.receipt } : { grant: result.grant });
       },
     });
@@ -64,12 +74,20 @@ export const disclosureRoutes =
       schema: {
         tags: ['disclosure'],
         operationId: 'revokeDisclosure',
-        description: 'Revokes the grant to the counterpart; its contacts stop being visible to the counterpart on the next request.',
+        description:
+          "Revokes the grant to the counterpart; its contacts stop being visible to the counterpart on the next request. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it.",
         summary: 'Revoke a grant',
         params: grantParams,
-        response: { 200: z.object({ receipt: receiptSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+        response: { 200: z.object({ receipt: receiptSchema }), 202: proposedResponse, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },
       },
-      handler: async (req) => disclosure.revoke(req.actor!, req.params.code, req.params.counterpart),
+      handler: async (req, reply) => {
+        const { code, counterpart } = req.params;
+        if (await pending.dualControl(code)) {
+          await disclosure.checkRevoke(req.actor!, code, counterpart);
+          return reply.code(202).send(await pending.propose(req.actor!, code, 'disclosure.revoke', counterpart, { owner: code, counterpart }));
+        }
+        return disclosure.revoke(req.actor!, code, counterpart);
+      },
     });
 
     app.get('/v1/states/:code/disclosures', {

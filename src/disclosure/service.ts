@@ -143,13 +143,14 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     owner: string,
     counterpart: string,
     input: { mode: Mode; domains: Domain[] },
+    within?: (trx: Trx) => Promise<void>,
   ): Promise<{ grant: GrantView; created: boolean; receipt?: Receipt }> {
-    requireOwnDelegate(actor, owner);
-    checkCounterpart(owner, counterpart);
+    checkGrant(actor, owner, counterpart);
     return db.transaction().execute(async (trx) => {
       if (!(await states.lockParticipating(trx, owner))) throw conflict(`${owner} is not participating; join first`);
       const existing = await queries.findGrant(trx, owner, counterpart, true);
       if (existing && existing.mode === input.mode && sameSet(existing.domains, input.domains)) {
+        await within?.(trx);
         return { grant: await view(trx, existing), created: false };
       }
       const before = await reciprocalEffects(trx, owner);
@@ -171,11 +172,24 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
         facts: { mode: row.mode, domains: row.domains, ...(existing ? { previousMode: existing.mode, previousDomains: sorted(existing.domains) } : {}) },
       });
       await recordEffects(trx, actor, owner, before);
+      await within?.(trx);
       return { grant: await view(trx, row), created: !existing, receipt };
     });
   }
 
-  async function revoke(actor: Actor, owner: string, counterpart: string): Promise<{ receipt: Receipt }> {
+  /** Refuses (403, 400) a grant the caller may not make, before it is applied or proposed (dual control). */
+  function checkGrant(actor: Actor, owner: string, counterpart: string): void {
+    requireOwnDelegate(actor, owner);
+    checkCounterpart(owner, counterpart);
+  }
+
+  /** Refuses (403, 404) a revocation the caller may not make, before it is applied or proposed (dual control). */
+  async function checkRevoke(actor: Actor, owner: string, counterpart: string): Promise<void> {
+    requireOwnDelegate(actor, owner);
+    if (!(await queries.findGrant(db, owner, counterpart, false))) throw notFound('disclosure grant');
+  }
+
+  async function revoke(actor: Actor, owner: string, counterpart: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
     requireOwnDelegate(actor, owner);
     return db.transaction().execute(async (trx) => {
       const existing = await queries.findGrant(trx, owner, counterpart, true);
@@ -190,6 +204,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
         facts: { mode: existing.mode, domains: sorted(existing.domains) },
       });
       await recordEffects(trx, actor, owner, before);
+      await within?.(trx);
       return { receipt };
     });
   }
@@ -275,7 +290,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     return { granted, received };
   }
 
-  return { accessFor, readAccess, ownersVisibleTo, grant, revoke, list };
+  return { accessFor, readAccess, ownersVisibleTo, grant, checkGrant, revoke, checkRevoke, list };
 }
 
 export type DisclosureService = ReturnType<typeof createDisclosureService>;

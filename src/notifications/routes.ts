@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema, receiptSchema, stateParams } from '../http/schemas.ts';
 import type { NotificationsService, WebhookView } from './service.ts';
+import { proposedResponse } from '../pending/routes.ts';
+import type { PendingService } from '../pending/service.ts';
 
 const webhookSchema = z
   .object({
@@ -23,8 +25,10 @@ const setResponse = z.object({
 });
 
 export const notificationsRoutes =
-  (notifications: NotificationsService): FastifyPluginAsyncZod =>
+  (notifications: NotificationsService, pending: PendingService): FastifyPluginAsyncZod =>
   async (app) => {
+    // Under dual control setting or removing the webhook is proposed (202) and applied when another user of the state approves it (appliers: services.ts).
+
     app.put('/v1/states/:code/webhook', {
       config: { action: 'webhook.change' },
       schema: {
@@ -32,12 +36,13 @@ export const notificationsRoutes =
         operationId: 'setWebhook',
         summary: "Set where the state is notified (a delegate of that state); returns the signing secret, once",
         description:
-          'Deliveries are POSTs signed per the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature). The URL must be https and resolve only to public addresses (unless WEBHOOKS_ALLOW_PRIVATE=true). Setting the webhook again replaces the URL and issues a new secret.',
+          'Deliveries are POSTs signed per the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature). The URL must be https and resolve only to public addresses (unless WEBHOOKS_ALLOW_PRIVATE=true). Setting the webhook again replaces the URL and issues a new secret. Under the state\'s dual control it answers 202 with a pending change (the URL is checked now and again when applied); the secret is then returned, once, to the user who approves it.',
         params: stateParams,
         body: z.object({ url: z.string().max(2048) }).strict(),
         response: {
           200: setResponse,
           201: setResponse,
+          202: proposedResponse,
           400: problemSchema,
           401: problemSchema,
           403: problemSchema,
@@ -45,6 +50,10 @@ export const notificationsRoutes =
         },
       },
       handler: async (req, reply) => {
+        if (await pending.dualControl(req.params.code)) {
+          const url = await notifications.checkWebhook(req.actor!, req.params.code, req.body.url);
+          return reply.code(202).send(await pending.propose(req.actor!, req.params.code, 'webhook.set', null, { state: req.params.code, url }));
+        }
         const result = await notifications.setWebhook(req.actor!, req.params.code, req.body.url);
         reply.header('cache-control', 'no-store');
         return reply.code(result.created ? 201 : 200).send({ webhook: toBody(result.webhook), secret: result.secret, receipt: result.receipt });
@@ -69,11 +78,17 @@ export const notificationsRoutes =
       schema: {
         tags: ['notifications'],
         operationId: 'deleteWebhook',
-        description: 'Removes the state\'s webhook; nothing is posted to it any more.',
+        description: 'Removes the state\'s webhook; nothing is posted to it any more. Under the state\'s dual control it answers 202 with a pending change, applied when another user of the state approves it.',
         summary: "Remove the state's webhook (a delegate of that state)",
         params: stateParams,
-        response: { 200: z.object({ receipt: receiptSchema }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+        response: { 200: z.object({ receipt: receiptSchema }), 202: proposedResponse, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },
       },
-      handler: async (req) => notifications.removeWebhook(req.actor!, req.params.code),
+      handler: async (req, reply) => {
+        if (await pending.dualControl(req.params.code)) {
+          await notifications.checkRemove(req.actor!, req.params.code);
+          return reply.code(202).send(await pending.propose(req.actor!, req.params.code, 'webhook.remove', null, { state: req.params.code }));
+        }
+        return notifications.removeWebhook(req.actor!, req.params.code);
+      },
     });
   };

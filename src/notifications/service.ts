@@ -136,11 +136,13 @@ export function createNotificationsService(deps: Deps) {
    * returned here and never again. The URL is checked (scheme, and every
    * address it resolves to) before the transaction: no network I/O inside it.
    */
-  async function setWebhook(actor: Actor, state: string, rawUrl: string): Promise<{ webhook: WebhookView; secret: string; created: boolean; receipt: Receipt }> {
-    authorize(actor, 'webhook.change', { state });
-    const check = await checkWebhookUrl(rawUrl, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE, resolve });
-    if (!check.ok) throw refused(describeRefusal(check));
-    const url = check.url.href;
+  async function setWebhook(
+    actor: Actor,
+    state: string,
+    rawUrl: string,
+    within?: (trx: Trx) => Promise<void>,
+  ): Promise<{ webhook: WebhookView; secret: string; created: boolean; receipt: Receipt }> {
+    const url = await checkWebhook(actor, state, rawUrl);
     const secret = newSecret();
     return db.transaction().execute(async (trx) => {
       if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
@@ -158,8 +160,26 @@ export function createNotificationsService(deps: Deps) {
         updated_at: now,
       });
       const receipt = await ledger.append(trx, { type: WEBHOOK_EVENTS.set, actor, parties: [state], subject: { state }, facts: { replaced } });
+      await within?.(trx);
       return { webhook: { state, url, setAt: now }, secret: secret.text, created: !replaced, receipt };
     });
+  }
+
+  /**
+   * Refuses (403, 400) a webhook the caller may not set, before it is set or
+   * proposed (dual control); returns the normalised URL. Checked again when applied.
+   */
+  async function checkWebhook(actor: Actor, state: string, rawUrl: string): Promise<string> {
+    authorize(actor, 'webhook.change', { state });
+    const check = await checkWebhookUrl(rawUrl, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE, resolve });
+    if (!check.ok) throw refused(describeRefusal(check));
+    return check.url.href;
+  }
+
+  /** Refuses (403, 404) a removal the caller may not make, before it is applied or proposed (dual control). */
+  async function checkRemove(actor: Actor, state: string): Promise<void> {
+    authorize(actor, 'webhook.change', { state });
+    if (!(await queries.findWebhook(db, state))) throw notFound('webhook');
   }
 
   /** The state's webhook URL and when it was set (never the secret): its delegates and the secretariat. */
@@ -171,11 +191,12 @@ export function createNotificationsService(deps: Deps) {
     return { state, url: openString(key, row.url, webhookLoc('url', row.id)), setAt: row.created_at };
   }
 
-  async function removeWebhook(actor: Actor, state: string): Promise<{ receipt: Receipt }> {
+  async function removeWebhook(actor: Actor, state: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
     authorize(actor, 'webhook.change', { state });
     return db.transaction().execute(async (trx) => {
       if (!(await queries.deleteWebhook(trx, state))) throw notFound('webhook');
       const receipt = await ledger.append(trx, { type: WEBHOOK_EVENTS.removed, actor, parties: [state], subject: { state } });
+      await within?.(trx);
       return { receipt };
     });
   }
@@ -308,8 +329,10 @@ export function createNotificationsService(deps: Deps) {
 
   return {
     setWebhook,
+    checkWebhook,
     getWebhook,
     removeWebhook,
+    checkRemove,
     enqueue,
     reencrypt,
     /** One delivery pass over every due message (tests call it directly). */

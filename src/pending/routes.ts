@@ -8,7 +8,7 @@ export const pendingChangeSchema = z
     id: z.uuid(),
     state: z.string(),
     action: z.enum(PENDING_ACTIONS),
-    target: z.string().nullable().describe('The object changed (a contact id), if any'),
+    target: z.string().nullable().describe("The object changed, if any: a contact id, or a disclosure grant's counterpart; null for the state's webhook or participation"),
     status: z.enum(['pending', 'approved', 'rejected', 'expired']),
     proposedBy: z.string(),
     createdAt: z.iso.datetime(),
@@ -32,8 +32,9 @@ export const pendingRoutes =
       schema: {
         tags: ['dual-control'],
         operationId: 'setStatePolicy',
-        description: 'The state\'s authority switches dual control on or off: when on, contact changes wait for a second user\'s approval.',
-        summary: "Switch dual control on or off for the state's contacts (the state's authority)",
+        description:
+          "The state's authority switches dual control on or off: when on, changes to the state's contacts, disclosure grants, webhook and participation (withdrawal) wait for a second user's approval.",
+        summary: "Switch dual control on or off for the state's changes (the state's authority)",
         params: stateParams,
         body: z.object({ dualControl: z.boolean() }).strict(),
         response: { 200: z.object({ policy: policySchema, receipt: receiptSchema.nullable() }), ...errors },
@@ -43,7 +44,7 @@ export const pendingRoutes =
 
     app.get('/v1/states/:code/policy', {
       config: { action: 'policy.read' },
-      schema: { tags: ['dual-control'], operationId: 'getStatePolicy', description: 'Whether dual control is on for the state\'s contacts.', summary: "The state's policy (its users, the secretariat, auditors)", params: stateParams, response: { 200: policySchema, ...errors } },
+      schema: { tags: ['dual-control'], operationId: 'getStatePolicy', description: "Whether dual control is on for the state's changes (contacts, disclosure grants, webhook, withdrawal).", summary: "The state's policy (its users, the secretariat, auditors)", params: stateParams, response: { 200: policySchema, ...errors } },
       handler: async (req) => pending.getPolicy(req.actor!, req.params.code),
     });
 
@@ -52,7 +53,8 @@ export const pendingRoutes =
       schema: {
         tags: ['dual-control'],
         operationId: 'listPendingChanges',
-        description: 'The state\'s pending and decided contact changes. Their content is shown to the state\'s users only.',
+        description:
+          "The state's pending and decided changes (contacts, disclosure grants, webhook, withdrawal). Their content is shown to the state's users only, and to nobody once the state has withdrawn (its key is destroyed).",
         summary: "The state's pending (and decided) changes; content for the state's users only",
         params: stateParams,
         response: { 200: z.object({ items: z.array(pendingChangeSchema) }), ...errors },
@@ -72,12 +74,17 @@ export const pendingRoutes =
       schema: {
         tags: ['dual-control'],
         operationId: 'approvePendingChange',
-        description: 'Another user of the same state approves the change, which is applied and written to the ledger in one transaction. The proposer cannot approve its own change.',
+        description:
+          "Another user of the same state approves the change, which is applied and written to the ledger in one transaction. The proposer cannot approve its own change. An approved webhook returns its signing secret in `result`, once (not cached).",
         summary: 'Approve and apply a change (another user of the same state; not its proposer)',
         params: idParams,
         response: { 200: decided, ...errors, 412: problemSchema },
       },
-      handler: async (req) => pending.approve(req.actor!, req.params.id),
+      handler: async (req, reply) => {
+        const result = await pending.approve(req.actor!, req.params.id);
+        // The result may carry a secret shown once (an approved webhook).
+        return reply.header('cache-control', 'no-store').send(result);
+      },
     });
 
     app.post('/v1/pending-changes/:id/rejection', {

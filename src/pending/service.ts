@@ -1,28 +1,44 @@
 /**
  * Dual control (the two-person rule). When a state's authority switches it
- * on, a change to that state's contacts made by one user is not applied: it
+ * on, a change to that state's contacts, disclosure grants, webhook or
+ * participation (withdrawal) made by one user is not applied: it
  * becomes a pending change (its content sealed under the state's data key)
  * that another user of the same state approves or rejects. On approval the
  * change is applied by its domain's service, in the same transaction as the
  * approval and its ledger entry; two concurrent approvals apply it once.
  * Pending changes expire (PENDING_CHANGE_TTL_HOURS, 72 h by default).
  * Every step (policy change, proposal, approval, rejection, expiry) is a ledger entry.
+ *
+ * Withdrawal destroys the state's key, under which the content is sealed: an
+ * approval opens the content before applying it, and the withdrawal closes
+ * (expires, with ledger entries) the state's other pending changes; what is
+ * left of a withdrawn state's changes is listed without content (shredded).
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { actsFor, authorize, permits } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
-import { openString, seal } from '../crypto/index.ts';
+import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import type { PendingChangesTable } from '../db/schema.ts';
 import { conflict, notFound, Problem } from '../http/problem.ts';
-import type { KeysService } from '../keys/service.ts';
+import { KeyUnavailableError, type KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
+import type { StatesService } from '../states/service.ts';
 import type { UsersService } from '../users/service.ts';
 import { PENDING_EVENTS } from './events.ts';
 
-export const PENDING_ACTIONS = ['contacts.create', 'contacts.update', 'contacts.delete'] as const;
+export const PENDING_ACTIONS = [
+  'contacts.create',
+  'contacts.update',
+  'contacts.delete',
+  'disclosure.grant',
+  'disclosure.revoke',
+  'webhook.set',
+  'webhook.remove',
+  'participation.withdraw',
+] as const;
 export type PendingAction = (typeof PENDING_ACTIONS)[number];
 
 /** Applies an approved change as `actor`, calling `within(trx)` inside its own transaction before it commits. */
@@ -45,7 +61,25 @@ export interface PendingChangeView {
 type Row = Selectable<PendingChangesTable>;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function createPendingService({ db, clock, keys, ledger, users, ttlHours }: { db: Db; clock: Clock; keys: KeysService; ledger: LedgerService; users: UsersService; ttlHours: number }) {
+const SYSTEM_ACTOR: Actor = { sub: 'system:dual-control', role: 'secretariat', state: null };
+
+export function createPendingService({
+  db,
+  clock,
+  keys,
+  ledger,
+  users,
+  states,
+  ttlHours,
+}: {
+  db: Db;
+  clock: Clock;
+  keys: KeysService;
+  ledger: LedgerService;
+  users: UsersService;
+  states: StatesService;
+  ttlHours: number;
+}) {
   const appliers = new Map<PendingAction, Applier>();
   const loc = (id: string) => ({ table: 'pending_changes', column: 'content', rowId: id });
   const statusAt = (row: Row, now: Date): Row['status'] => (row.status === 'pending' && new Date(row.expires_at) <= now ? 'expired' : row.status);
@@ -64,8 +98,21 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
       decidedAt: iso(row.decided_at),
     };
     if (!actsFor(actor, row.state_code)) return base;
-    const key = await keys.keyById(q, row.key_id);
-    return { ...base, content: JSON.parse(openString(key, row.content, loc(row.id))) as unknown };
+    const content = await openContent(q, row);
+    return content === SHREDDED ? base : { ...base, content };
+  }
+
+  const SHREDDED = Symbol('shredded');
+  /** The change's content, or SHREDDED when its key is destroyed (the state withdrew). */
+  async function openContent(q: Queryable, row: Row): Promise<unknown> {
+    let key: Key;
+    try {
+      key = await keys.keyById(q, row.key_id);
+    } catch (err) {
+      if (err instanceof KeyUnavailableError) return SHREDDED;
+      throw err;
+    }
+    return JSON.parse(openString(key, row.content, loc(row.id))) as unknown;
   }
 
   function register(action: PendingAction, applier: Applier): void {
@@ -100,12 +147,9 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
   /** Records a change for a second user to approve (the caller is already authorised to propose it). */
   async function propose(actor: Actor, state: string, action: PendingAction, target: string | null, content: unknown): Promise<{ pendingChange: PendingChangeView; receipt: Receipt }> {
     return db.transaction().execute(async (trx) => {
-      let key;
-      try {
-        key = await keys.activeKey(trx, state);
-      } catch {
-        throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
-      }
+      // FOR SHARE on the state: a concurrent withdrawal waits, so its hook sees (and closes) this change.
+      if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
+      const key = await keys.activeKey(trx, state);
       const id = randomUUID();
       const now = clock();
       const row: Row = {
@@ -163,7 +207,7 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
       const row = await trx.selectFrom('pending_changes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row || row.status !== 'pending' || statusAt(row, clock()) !== 'expired') return;
       await trx.updateTable('pending_changes').set({ status: 'expired', decided_at: clock() }).where('id', '=', id).execute();
-      await ledger.append(trx, { type: PENDING_EVENTS.expired, actor: { sub: 'system:dual-control', role: 'secretariat', state: null }, parties: [row.state_code], subject: { state: row.state_code, change: id }, facts: { action: row.action } });
+      await ledger.append(trx, { type: PENDING_EVENTS.expired, actor: SYSTEM_ACTOR, parties: [row.state_code], subject: { state: row.state_code, change: id }, facts: { action: row.action } });
     });
   }
 
@@ -200,14 +244,48 @@ export function createPendingService({ db, clock, keys, ledger, users, ttlHours 
     }
     const applier = appliers.get(row.action as PendingAction);
     if (!applier) throw new Problem('internal', `no applier for ${row.action}`);
-    const key = await keys.keyById(db, row.key_id);
-    const content = JSON.parse(openString(key, row.content, loc(row.id))) as unknown;
+    // Opened before applying: a withdrawal destroys the key the content is sealed under.
+    const content = await openContent(db, row);
+    if (content === SHREDDED) throw conflict(`the change can no longer be applied: ${row.state_code}'s data key is destroyed`);
     const result = await applier(actor, content, settle);
     return { pendingChange: await view(db, actor, decided!), receipt: receipt!, result };
   }
 
+  /** Key rotation: re-seals the state's pending changes (decided ones too, so they stay listable) under `to`. */
+  async function reencrypt(trx: Trx, state: string, to: Key, limit: number): Promise<number> {
+    // Changes sealed under a destroyed key (before a withdrawal) are shredded: nothing to re-seal.
+    const live = trx.selectFrom('state_keys').select('id').where('state_code', '=', state).where('status', '!=', 'destroyed');
+    const rows = await trx
+      .selectFrom('pending_changes')
+      .selectAll()
+      .where('state_code', '=', state)
+      .where('key_id', '!=', to.id)
+      .where('key_id', 'in', live)
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .execute();
+    for (const row of rows) {
+      const from = await keys.keyById(trx, row.key_id);
+      const content = seal(to, openString(from, row.content, loc(row.id)), loc(row.id));
+      await trx.updateTable('pending_changes').set({ key_id: to.id, content }).where('id', '=', row.id).execute();
+    }
+    return rows.length;
+  }
+
+  // Withdrawal: the state's other open changes lapse with it (their content is shredded with the key).
+  // Under dual control the withdrawal's own change is settled before the hooks run (states/service.ts).
+  states.onWithdraw(async (trx, state, actor) => {
+    const open = await trx.selectFrom('pending_changes').select(['id', 'action']).where('state_code', '=', state).where('status', '=', 'pending').orderBy('created_at').forUpdate().execute();
+    for (const row of open) {
+      await trx.updateTable('pending_changes').set({ status: 'expired', decided_at: clock() }).where('id', '=', row.id).execute();
+      await ledger.append(trx, { type: PENDING_EVENTS.expired, actor, parties: [state], subject: { state, change: row.id }, facts: { action: row.action, cause: 'withdrawal' } });
+    }
+  });
+
   return {
     register,
+    reencrypt,
     dualControl: (state: string) => dualControl(db, state),
     getPolicy,
     setPolicy,

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema, receiptSchema, stateParams } from '../http/schemas.ts';
 import type { Participation, StatesService } from './service.ts';
+import { proposedResponse } from '../pending/routes.ts';
+import type { PendingService } from '../pending/service.ts';
 
 const participationSchema = z
   .object({
@@ -20,7 +22,7 @@ const toBody = (p: Participation) => ({
 });
 
 export const statesRoutes =
-  (states: StatesService): FastifyPluginAsyncZod =>
+  (states: StatesService, pending: PendingService): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/v1/states', {
       config: { action: 'states.read' },
@@ -77,18 +79,24 @@ export const statesRoutes =
       schema: {
         tags: ['participation'],
         operationId: 'withdrawFromDirectory',
-        description: 'Withdraws the state: its data key is destroyed, so its contacts can no longer be decrypted by anyone. The withdrawal is written to the ledger.',
+        description:
+          "Withdraws the state: its data key is destroyed, so its contacts can no longer be decrypted by anyone. The withdrawal is written to the ledger. Under the state's dual control it answers 202 with a pending change, applied when another user of the state approves it; the state's other pending changes then expire.",
         summary: "Withdraw: the state's data key is destroyed and its contacts become unrecoverable",
         params: stateParams,
         response: {
           200: z.object({ participation: participationSchema, receipt: receiptSchema }),
+          202: proposedResponse,
           400: problemSchema,
           401: problemSchema,
           403: problemSchema,
           409: problemSchema,
         },
       },
-      handler: async (req) => {
+      handler: async (req, reply) => {
+        if (await pending.dualControl(req.params.code)) {
+          // Refused now (409) if the state does not participate: propose needs its active key.
+          return reply.code(202).send(await pending.propose(req.actor!, req.params.code, 'participation.withdraw', null, { state: req.params.code }));
+        }
         const result = await states.withdraw(req.actor!, req.params.code);
         return { participation: toBody(result.participation), receipt: result.receipt };
       },

@@ -73,11 +73,17 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
     withdrawHooks.push(hook);
   }
 
-  async function withdraw(actor: Actor, state: string): Promise<{ participation: Participation; receipt: Receipt }> {
+  /**
+   * `within` (dual control: the approval of this withdrawal) runs in the
+   * same transaction, before the hooks, so the other domains' hooks see the
+   * approved change decided; the pending hook closes the state's other changes.
+   */
+  async function withdraw(actor: Actor, state: string, within?: (trx: Trx) => Promise<void>): Promise<{ participation: Participation; receipt: Receipt }> {
     requireOwnDelegate(actor, state);
     return db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
       if (row?.status !== 'participating') throw conflict(`${state} is not participating`);
+      await within?.(trx);
       for (const hook of withdrawHooks) await hook(trx, state, actor);
       const destroyed = await keys.destroyStateKeys(trx, state);
       const now = clock();

@@ -67,6 +67,30 @@ describe('state data key rotation', () => {
     const types = (await h.sql<{ type: string }>(`select type from ledger_entries where 'FRA' = any(parties) order by seq`)).map((r) => r.type);
     expect(types.filter((t) => t.startsWith('state.key'))).toEqual(['state.key-rotated', 'state.key-retired-destroyed']);
   });
+
+  it('re-seals pending changes (dual control): after the old key is shredded they are still listed with content and approvable', async () => {
+    const authority = h.token('authority', 'FRA');
+    const other = h.token('delegate', 'FRA');
+    expect((await h.request({ method: 'PUT', url: '/v1/states/FRA/policy', token: authority, payload: { dualControl: true } })).statusCode).toBe(200);
+    const body = sampleContact();
+    const proposed = await h.request({ method: 'POST', url: '/v1/states/FRA/contacts', token: fra, payload: body });
+    expect(proposed.statusCode).toBe(202);
+    const id = proposed.json().pendingChange.id as string;
+    const [{ key_id: oldKey }] = (await h.sql<{ key_id: string }>('select key_id from pending_changes where id = $1', [id])) as [{ key_id: string }];
+
+    const rotated = await h.service.services.rotation.rotateStateKey('FRA');
+    expect(rotated).toMatchObject({ done: true, destroyedKeys: [oldKey] });
+    expect((await h.sql<{ key_id: string }>('select key_id from pending_changes where id = $1', [id]))[0]!.key_id).toBe(rotated.keyId);
+
+    const listed = await h.request({ method: 'GET', url: '/v1/states/FRA/pending-changes', token: other });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.find((c: { id: string }) => c.id === id).content.input.email).toBe(body.email);
+    const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${id}/approval`, token: other });
+    expect(approved.statusCode, approved.body).toBe(200);
+    contacts.set(approved.json().result.contact.id, body.email);
+    await allReadable();
+    expect((await h.request({ method: 'PUT', url: '/v1/states/FRA/policy', token: authority, payload: { dualControl: false } })).statusCode).toBe(200);
+  });
 });
 
 describe('master key rotation', () => {

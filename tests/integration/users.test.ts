@@ -4,7 +4,12 @@
  * × own/foreign state, then the behaviours (revocation, deactivation, scopes,
  * sealing, ledger entries, two-person rule, expiry).
  */
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISCLOSURE_EVENTS } from '../../src/disclosure/events.ts';
+import { WEBHOOK_EVENTS } from '../../src/notifications/events.ts';
+import { PENDING_EVENTS } from '../../src/pending/events.ts';
+import { STATE_EVENTS } from '../../src/states/events.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
 const OWN = 'FRA';
@@ -19,7 +24,8 @@ let kenDelegate: string;
 const inAYear = () => new Date(now + 300 * 86_400_000).toISOString();
 
 beforeAll(async () => {
-  h = await startHarness({ env: { AUTH_MODE: 'registry' }, clock: () => new Date(now) });
+  // Webhook URLs on 127.0.0.1 are accepted (nothing is delivered: NOTIFY_POLL_MS=0).
+  h = await startHarness({ env: { AUTH_MODE: 'registry', WEBHOOKS_ALLOW_PRIVATE: 'true', NOTIFY_POLL_MS: '0' }, clock: () => new Date(now) });
   sec = h.token('secretariat');
   fraDelegate = h.token('delegate', OWN);
   fraDelegate2 = h.token('delegate', OWN);
@@ -46,6 +52,92 @@ async function apiKey(token: string, scopes: ('read' | 'write')[] = ['read', 'wr
 
 async function proposal() {
   const res = await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate2, payload: sampleContact() });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json().pendingChange.id as string;
+}
+
+/**
+ * The changes other than contacts that dual control covers, each as FRA's
+ * request, what must exist before it, and how to tell it was applied.
+ */
+interface DualChange {
+  name: string;
+  action: string;
+  /** The ledger entry of the change itself. */
+  event: string;
+  prepare: () => Promise<void>;
+  request: (token: string | undefined) => Promise<LightMyRequestResponse>;
+  applied: () => Promise<boolean>;
+}
+const HOOK_URL = 'http://127.0.0.1:9/fra-hook';
+const grantRows = () => h.sql<{ domains: string[] }>(`select domains from disclosure_grants where owner_state = $1 and counterpart = $2`, [OWN, FOREIGN]);
+const webhookCount = async () => Number((await h.sql<{ n: number }>(`select count(*)::int as n from webhooks where state_code = $1`, [OWN]))[0]!.n);
+const participating = async () => (await h.sql<{ status: string }>(`select status from states where code = $1`, [OWN]))[0]?.status === 'participating';
+
+/** Applies a change under dual control: proposed by one FRA delegate, approved by another. */
+async function viaTwoDelegates(req: (token: string) => Promise<LightMyRequestResponse>) {
+  const proposed = await req(fraDelegate2);
+  expect(proposed.statusCode, proposed.body).toBe(202);
+  const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${proposed.json().pendingChange.id}/approval`, token: fraDelegate });
+  expect(approved.statusCode, approved.body).toBe(200);
+}
+const putGrant = (token: string | undefined, domains = ['technical']) =>
+  h.request({ method: 'PUT', url: `/v1/states/${OWN}/disclosures/${FOREIGN}`, token, payload: { mode: 'unilateral', domains } });
+const deleteGrant = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/disclosures/${FOREIGN}`, token });
+const putHook = (token: string | undefined) => h.request({ method: 'PUT', url: `/v1/states/${OWN}/webhook`, token, payload: { url: HOOK_URL } });
+const deleteHook = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/webhook`, token });
+const withdraw = (token: string | undefined) => h.request({ method: 'DELETE', url: `/v1/states/${OWN}/participation`, token });
+
+async function ensureGrant() {
+  if ((await grantRows()).length === 0) await viaTwoDelegates((t) => putGrant(t));
+}
+async function ensureNoGrant() {
+  if ((await grantRows()).length > 0) await viaTwoDelegates(deleteGrant);
+}
+async function ensureWebhook() {
+  if ((await webhookCount()) === 0) await viaTwoDelegates(putHook);
+}
+async function ensureNoWebhook() {
+  if ((await webhookCount()) > 0) await viaTwoDelegates(deleteHook);
+}
+/** FRA participates again after an approved withdrawal (joining is not under dual control). */
+async function ensureParticipating() {
+  if (!(await participating())) expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/participation`, token: fraDelegate })).statusCode).toBe(201);
+}
+
+const DUAL_CHANGES: DualChange[] = [
+  {
+    name: 'PUT /v1/states/FRA/disclosures/KEN',
+    action: 'disclosure.grant',
+    event: DISCLOSURE_EVENTS.granted,
+    prepare: ensureNoGrant,
+    request: (t) => putGrant(t, ['technical', 'policy']),
+    applied: async () => (await grantRows()).length === 1,
+  },
+  {
+    name: 'DELETE /v1/states/FRA/disclosures/KEN',
+    action: 'disclosure.revoke',
+    event: DISCLOSURE_EVENTS.revoked,
+    prepare: ensureGrant,
+    request: deleteGrant,
+    applied: async () => (await grantRows()).length === 0,
+  },
+  { name: 'PUT /v1/states/FRA/webhook', action: 'webhook.set', event: WEBHOOK_EVENTS.set, prepare: ensureNoWebhook, request: putHook, applied: async () => (await webhookCount()) === 1 },
+  { name: 'DELETE /v1/states/FRA/webhook', action: 'webhook.remove', event: WEBHOOK_EVENTS.removed, prepare: ensureWebhook, request: deleteHook, applied: async () => (await webhookCount()) === 0 },
+  {
+    name: 'DELETE /v1/states/FRA/participation',
+    action: 'participation.withdraw',
+    event: STATE_EVENTS.withdrawn,
+    prepare: ensureParticipating,
+    request: withdraw,
+    applied: async () => !(await participating()),
+  },
+];
+
+/** A pending change of `change`, proposed by the second FRA delegate. */
+async function proposalOf(change: DualChange) {
+  await change.prepare();
+  const res = await change.request(fraDelegate2);
   expect(res.statusCode, res.body).toBe(202);
   return res.json().pendingChange.id as string;
 }
@@ -135,6 +227,32 @@ describe('users × keys × dual control matrix (registry mode)', () => {
       run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposal()}/rejection`, token: t }),
       expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
     },
+    // Dual control beyond contacts: each change answers 202 to the state's users, and its approval or rejection
+    // (by a user other than the proposer) is open to the state's users only.
+    ...DUAL_CHANGES.flatMap((change): RouteCase[] => [
+      {
+        name: `${change.name} (dual control: proposed)`,
+        run: async (t) => {
+          await change.prepare();
+          return change.request(t);
+        },
+        expect: (c, s) => status(202, 403)(c, s, ['delegate', 'authority']),
+      },
+      {
+        name: `POST /v1/pending-changes/{id}/approval (${change.action})`,
+        run: async (t) => {
+          const res = await h.request({ method: 'POST', url: `/v1/pending-changes/${await proposalOf(change)}/approval`, token: t });
+          await ensureParticipating();
+          return res;
+        },
+        expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+      },
+      {
+        name: `POST /v1/pending-changes/{id}/rejection (${change.action})`,
+        run: async (t) => h.request({ method: 'POST', url: `/v1/pending-changes/${await proposalOf(change)}/rejection`, token: t }),
+        expect: (c, s) => (c === 'secretariat' || c === 'auditor' ? 403 : status(200, 404)(c, s, ['delegate', 'authority'])),
+      },
+    ]),
   ];
 
   it(`${CALLERS.length} callers × ${routes.length} routes × own/foreign state`, async () => {
@@ -156,7 +274,8 @@ describe('users × keys × dual control matrix (registry mode)', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    expect(cases).toBe(CALLERS.length * routes.length * 2); // 156 cases
+    expect(cases).toBe(CALLERS.length * routes.length * 2); // 6 × 28 × 2 = 336 cases
+    expect(cases).toBe(336);
     expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority, payload: { dualControl: false } })).statusCode).toBe(200);
   }, 300_000);
 });
@@ -323,5 +442,136 @@ describe('dual control', () => {
     expect(res.json()).toMatchObject({ currentStatus: 'expired' });
     const types = (await h.sql<{ canonical: string }>(`select canonical from ledger_entries where canonical like $1 order by seq`, [`%${id}%`])).map((r) => JSON.parse(r.canonical).type);
     expect(types).toEqual(['change.proposed', 'change.expired']);
+  });
+});
+
+describe('dual control beyond contacts: disclosure grants, webhook, withdrawal', () => {
+  const authority = () => h.token('authority', OWN);
+  const ledgerTypes = async (id: string) => (await h.sql<{ canonical: string }>(`select canonical from ledger_entries where canonical like $1 order by seq`, [`%${id}%`])).map((r) => JSON.parse(r.canonical).type as string);
+  const countOf = async (type: string) => Number((await h.sql<{ n: number }>(`select count(*)::int as n from ledger_entries where canonical like $1`, [`%"type":"${type}"%`]))[0]!.n);
+  const seqOf = async (type: string, like: string) =>
+    (await h.sql<{ seq: number }>(`select seq from ledger_entries where canonical like $1 and canonical like $2 order by seq`, [`%"type":"${type}"%`, `%${like}%`])).map((r) => Number(r.seq));
+
+  beforeAll(async () => {
+    await ensureParticipating();
+    expect((await h.request({ method: 'PUT', url: `/v1/states/${OWN}/policy`, token: authority(), payload: { dualControl: true } })).statusCode).toBe(200);
+  });
+
+  for (const change of DUAL_CHANGES) {
+    it(`${change.action}: 202, refused to the proposer and to another state, applied exactly once with its ledger entry`, async () => {
+      await change.prepare();
+      const before = await countOf(change.event);
+      const proposed = await change.request(fraDelegate);
+      expect(proposed.statusCode, proposed.body).toBe(202);
+      const pc = proposed.json().pendingChange;
+      expect(pc).toMatchObject({ state: OWN, action: change.action, status: 'pending' });
+      expect(await change.applied()).toBe(false);
+      expect(await countOf(change.event)).toBe(before);
+      if (change.action === 'webhook.set') {
+        const [stored] = await h.sql<{ content: Uint8Array }>('select content from pending_changes where id = $1', [pc.id]);
+        expect(Buffer.from(stored!.content).toString('latin1')).not.toContain('127.0.0.1');
+        const listed = (await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: fraDelegate2 })).json().items.find((c: { id: string }) => c.id === pc.id);
+        expect(listed.content.url).toBe(HOOK_URL);
+      }
+
+      // Refusals: the proposer (403), a user of another state (404 on the change, 403 on the list).
+      expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${pc.id}/approval`, token: fraDelegate })).statusCode).toBe(403);
+      expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${pc.id}/approval`, token: kenDelegate })).statusCode).toBe(404);
+      expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${pc.id}/rejection`, token: kenDelegate })).statusCode).toBe(404);
+      expect((await h.request({ method: 'GET', url: `/v1/pending-changes/${pc.id}`, token: kenDelegate })).statusCode).toBe(404);
+      expect((await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: kenDelegate })).statusCode).toBe(403);
+      expect(await change.applied()).toBe(false);
+
+      const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${pc.id}/approval`, token: fraDelegate2 });
+      expect(approved.statusCode, approved.body).toBe(200);
+      expect(approved.headers['cache-control']).toBe('no-store');
+      expect(approved.json().pendingChange.status).toBe('approved');
+      expect(await change.applied()).toBe(true);
+      if (change.action === 'webhook.set') expect(approved.json().result.secret).toMatch(/^whsec_/);
+      // Once: a second approval (by anyone) is refused and applies nothing more.
+      const again = await h.request({ method: 'POST', url: `/v1/pending-changes/${pc.id}/approval`, token: authority() });
+      expect(again.statusCode).toBe(409);
+      expect(await countOf(change.event)).toBe(before + 1);
+      expect(await ledgerTypes(pc.id)).toEqual([PENDING_EVENTS.proposed, PENDING_EVENTS.approved]);
+      // The change's entry is written with the approval, in its transaction: between the proposal and the
+      // approval (the withdrawal's approval is settled first, then the shredding hooks, then the withdrawal entry).
+      const [proposal] = await seqOf(PENDING_EVENTS.proposed, pc.id);
+      const [approval] = await seqOf(PENDING_EVENTS.approved, pc.id);
+      const entries = await seqOf(change.event, OWN);
+      if (change.action !== 'participation.withdraw') expect(entries.filter((s) => s > proposal! && s < approval!)).toHaveLength(1);
+      else expect(entries.filter((s) => s > approval!)).toHaveLength(1);
+      await ensureParticipating();
+    });
+
+    it(`${change.action}: a rejection applies nothing; an expired change cannot be approved`, async () => {
+      await change.prepare();
+      const before = await countOf(change.event);
+      const rejectedId = (await change.request(fraDelegate)).json().pendingChange.id as string;
+      const rejected = await h.request({ method: 'POST', url: `/v1/pending-changes/${rejectedId}/rejection`, token: fraDelegate2 });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      expect(rejected.json().pendingChange.status).toBe('rejected');
+      expect((await h.request({ method: 'POST', url: `/v1/pending-changes/${rejectedId}/approval`, token: authority() })).statusCode).toBe(409);
+      expect(await change.applied()).toBe(false);
+      expect(await ledgerTypes(rejectedId)).toEqual([PENDING_EVENTS.proposed, PENDING_EVENTS.rejected]);
+
+      const expiringId = (await change.request(fraDelegate)).json().pendingChange.id as string;
+      now += 73 * 3_600_000;
+      const late = await h.request({ method: 'POST', url: `/v1/pending-changes/${expiringId}/approval`, token: fraDelegate2 });
+      expect(late.statusCode).toBe(409);
+      expect(late.json()).toMatchObject({ currentStatus: 'expired' });
+      expect(await change.applied()).toBe(false);
+      expect(await countOf(change.event)).toBe(before);
+      expect(await ledgerTypes(expiringId)).toEqual([PENDING_EVENTS.proposed, PENDING_EVENTS.expired]);
+    });
+  }
+
+  it("an approved withdrawal closes the state's other pending changes; they stay listed without content and cannot be approved", async () => {
+    await ensureParticipating();
+    await ensureNoWebhook();
+    const other = (await putHook(fraDelegate)).json().pendingChange.id as string;
+    const contact = (await h.request({ method: 'POST', url: `/v1/states/${OWN}/contacts`, token: fraDelegate2, payload: sampleContact() })).json().pendingChange.id as string;
+    const w = (await withdraw(fraDelegate)).json().pendingChange.id as string;
+    const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${w}/approval`, token: fraDelegate2 });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().pendingChange).toMatchObject({ status: 'approved', action: 'participation.withdraw' });
+    expect(approved.json().pendingChange.content).toBeUndefined(); // its key is destroyed
+    expect(approved.json().result.participation.status).toBe('withdrawn');
+
+    for (const id of [other, contact]) {
+      expect(await ledgerTypes(id)).toEqual([PENDING_EVENTS.proposed, PENDING_EVENTS.expired]);
+      const res = await h.request({ method: 'POST', url: `/v1/pending-changes/${id}/approval`, token: authority() });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ currentStatus: 'expired' });
+    }
+    const list = await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: fraDelegate });
+    expect(list.statusCode, list.body).toBe(200);
+    const items = list.json().items as { id: string; status: string; content?: unknown }[];
+    expect(items.find((i) => i.id === other)).toMatchObject({ status: 'expired' });
+    expect(items.every((i) => i.content === undefined)).toBe(true);
+    expect((await h.request({ method: 'GET', url: `/v1/pending-changes/${other}`, token: fraDelegate })).statusCode).toBe(200);
+    expect(await webhookCount()).toBe(0);
+    // Nothing can be proposed for a withdrawn state; after joining again everything works, old changes still listed.
+    expect((await putHook(fraDelegate)).statusCode).toBe(409);
+    await ensureParticipating();
+    expect((await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: fraDelegate })).statusCode).toBe(200);
+    await viaTwoDelegates(putHook);
+    expect(await webhookCount()).toBe(1);
+  });
+
+  it('a state key rotation (old key shredded) keeps pending changes listable and approvable', async () => {
+    await ensureParticipating();
+    await ensureNoGrant();
+    const id = (await putGrant(fraDelegate)).json().pendingChange.id as string;
+    const [before] = await h.sql<{ key_id: string }>('select key_id from pending_changes where id = $1', [id]);
+    const rotated = await h.service.services.rotation.rotateStateKey(OWN);
+    expect(rotated.done).toBe(true);
+    expect(rotated.destroyedKeys).toContain(before!.key_id);
+    const [after] = await h.sql<{ key_id: string }>('select key_id from pending_changes where id = $1', [id]);
+    expect(after!.key_id).toBe(rotated.keyId);
+    const listed = (await h.request({ method: 'GET', url: `/v1/states/${OWN}/pending-changes`, token: fraDelegate2 })).json().items.find((c: { id: string }) => c.id === id);
+    expect(listed.content).toMatchObject({ owner: OWN, counterpart: FOREIGN });
+    const approved = await h.request({ method: 'POST', url: `/v1/pending-changes/${id}/approval`, token: fraDelegate2 });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect((await grantRows())[0]!.domains).toEqual(['technical']);
   });
 });
