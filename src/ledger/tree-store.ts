@@ -97,6 +97,45 @@ export async function writeAppends(trx: Trx, batches: readonly AppendBatch[]): P
   }
 }
 
+/** At most this many entries are written by writeAppendsAt (parameters stay far below PostgreSQL's limit). */
+export const MAX_CONDITIONAL_ENTRIES = 64;
+
+/**
+ * Writes one batch only if the committed tree state is exactly `before`
+ * (size and frontier): one statement that takes the ledger_state row lock by
+ * updating the row, and inserts the entries and nodes only when that update
+ * applied. Returns false (and writes nothing, holds no lock on the row) when
+ * the state is not `before`, e.g. another instance appended meanwhile; the
+ * caller then takes the lockFrontier() path. Waiting for a concurrent
+ * appender happens inside PostgreSQL: when it commits, the condition is
+ * re-checked against its new state (READ COMMITTED re-evaluation of the
+ * updated row), so no round trip to the service is needed to hand the lock on.
+ */
+export async function writeAppendsAt(trx: Trx, before: CompactRange, batch: AppendBatch): Promise<boolean> {
+  const { entries, nodes, after } = batch;
+  if (entries.length === 0 || entries.length > MAX_CONDITIONAL_ENTRIES) throw new RangeError(`1 to ${MAX_CONDITIONAL_ENTRIES} entries per conditional batch`);
+  const entryRows = sql.join(
+    entries.map((e) => sql`(${e.seq}::bigint, ${e.type}::text, ${e.parties}::text[], ${e.canonical}::text, ${e.leaf_hash}::bytea, ${e.created_at}::timestamptz)`),
+  );
+  const nodeRows = sql.join(nodes.map((n) => sql`(${n.level}::smallint, ${n.index}::bigint, ${n.hash}::bytea)`));
+  const insertNodes =
+    nodes.length > 0
+      ? sql`, n as (insert into ledger_tree_nodes (level, idx, hash) select w.level, w.idx, w.hash from (values ${nodeRows}) as w(level, idx, hash), u)`
+      : sql``;
+  const { rows } = await sql<{ applied: number }>`
+    with u as (
+      update ledger_state set size = ${after.size}, frontier = ${after.toBytes()}
+      where id = 1 and size = ${before.size} and frontier = ${before.toBytes()}
+      returning 1 as ok
+    ), e as (
+      insert into ledger_entries (seq, type, parties, canonical, leaf_hash, created_at)
+      select v.seq, v.type, v.parties, v.canonical, v.leaf_hash, v.created_at
+      from (values ${entryRows}) as v(seq, type, parties, canonical, leaf_hash, created_at), u
+    )${insertNodes}
+    select count(*)::int as applied from u`.execute(trx);
+  return Number(rows[0]?.applied ?? 0) === 1;
+}
+
 /** Fetches the given complete nodes in one query; throws TreeStorageError if one is missing. */
 export async function fetchNodes(q: Queryable, ids: readonly NodeId[]): Promise<(id: NodeId) => Uint8Array> {
   const found = new Map<string, Uint8Array>();
