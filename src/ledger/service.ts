@@ -88,6 +88,15 @@ export function ledgerSettings(
 }
 
 
+/**
+ * How long an append waits for the previous append of its own process to
+ * return before it goes ahead anyway (its guess may then be stale: one more
+ * round trip). Bounded, because PostgreSQL's deadlock detector cannot see
+ * this wait; it is shorter than PostgreSQL's default deadlock_timeout (1 s).
+ */
+const QUEUE_WAIT_MS = 250;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
   const witnessing = createWitnessing({
@@ -126,6 +135,10 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
    * are never mutated.
    */
   let tip: CompactRange | undefined;
+  /** Settles when the statement of the latest queued append of this process has returned. */
+  let queue: Promise<void> = Promise.resolve();
+  /** The state after each open transaction's last append: it holds the row lock, so this is exact. */
+  const held = new WeakMap<Trx, CompactRange>();
 
   /** Builds the entries of `events` on `range` (mutated: it ends as the state after them). */
   function build(range: CompactRange, events: readonly LedgerEvent[], commitments: (string | undefined)[]): { batches: AppendBatch[]; receipts: Receipt[] } {
@@ -167,24 +180,44 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
     // Appends are serialised from the lock to the caller's commit: do what does not need the index first.
     const commitments = events.map(commitmentOf);
-    const base = tip;
-    if (base && events.length > 0 && events.length <= MAX_CONDITIONAL_ENTRIES) {
-      const range = base.clone();
-      const { batches, receipts } = build(range, events, commitments);
-      tip = range; // published before awaiting: the next append of this process builds on it
-      let applied = false;
-      try {
-        applied = await writeAppendsAt(trx, base, batches[0]!);
-      } finally {
-        if (!applied && tip === range) tip = undefined;
-      }
-      if (applied) return receipts;
+    const conditional = events.length > 0 && events.length <= MAX_CONDITIONAL_ENTRIES;
+    // A transaction that appended already holds the lock and knows the state exactly; it never waits here.
+    let base = held.get(trx);
+    let release: (() => void) | undefined;
+    if (!base) {
+      // Appends of this process form one queue: each is sent once the previous one's statement has
+      // returned, so that it reaches PostgreSQL after it and builds on its state (it then waits there for
+      // that transaction's commit). The wait is bounded: PostgreSQL cannot see it in a deadlock cycle.
+      const previous = queue;
+      queue = new Promise<void>((resolve) => (release = resolve));
+      await Promise.race([previous, delay(QUEUE_WAIT_MS)]);
+      base = tip;
     }
-    const range = await lockFrontier(trx);
-    const { batches, receipts } = build(range, events, commitments);
-    await writeAppends(trx, batches);
-    tip = range; // the committed state once the caller commits (if it does not, the next guess fails and is corrected)
-    return receipts;
+    try {
+      if (conditional && base) {
+        const range = base.clone();
+        const { batches, receipts } = build(range, events, commitments);
+        tip = range; // the next append of this process builds on it
+        let applied = false;
+        try {
+          applied = await writeAppendsAt(trx, base, batches[0]!);
+        } finally {
+          if (!applied && tip === range) tip = undefined;
+        }
+        if (applied) {
+          held.set(trx, range);
+          return receipts;
+        }
+      }
+      const range = await lockFrontier(trx);
+      const { batches, receipts } = build(range, events, commitments);
+      await writeAppends(trx, batches);
+      tip = range; // the committed state once the caller commits (if it does not, the next guess fails and is corrected)
+      held.set(trx, range);
+      return receipts;
+    } finally {
+      release?.();
+    }
   }
 
   async function append(trx: Trx, event: LedgerEvent): Promise<Receipt> {

@@ -104,9 +104,9 @@ export const MAX_CONDITIONAL_ENTRIES = 64;
  * Writes one batch only if the committed tree state is exactly `before`
  * (size and frontier): one statement that takes the ledger_state row lock by
  * updating the row, and inserts the entries and nodes only when that update
- * applied. Returns false (and writes nothing, holds no lock on the row) when
- * the state is not `before`, e.g. another instance appended meanwhile; the
- * caller then takes the lockFrontier() path. Waiting for a concurrent
+ * applied. Returns false (and writes no entry or node; the row lock is then
+ * held) when the state is not `before`, e.g. another instance appended
+ * meanwhile; the caller then takes the lockFrontier() path. Waiting for a concurrent
  * appender happens inside PostgreSQL: when it commits, the condition is
  * re-checked against its new state (READ COMMITTED re-evaluation of the
  * updated row), so no round trip to the service is needed to hand the lock on.
@@ -120,20 +120,27 @@ export async function writeAppendsAt(trx: Trx, before: CompactRange, batch: Appe
   const nodeRows = sql.join(nodes.map((n) => sql`(${n.level}::smallint, ${n.index}::bigint, ${n.hash}::bytea)`));
   const insertNodes =
     nodes.length > 0
-      ? sql`, n as (insert into ledger_tree_nodes (level, idx, hash) select w.level, w.idx, w.hash from (values ${nodeRows}) as w(level, idx, hash), u)`
+      ? sql`, n as (insert into ledger_tree_nodes (level, idx, hash) select w.level, w.idx, w.hash from (values ${nodeRows}) as w(level, idx, hash), u where u.applied)`
       : sql``;
-  const { rows } = await sql<{ applied: number }>`
+  // The row is selected by id alone, so the statement always takes (or waits for) its lock, and the
+  // condition is evaluated on the latest committed version: a condition in WHERE would be checked on this
+  // statement's snapshot and skip the row without waiting. When the state is not `before`, the update
+  // rewrites it unchanged (this transaction then holds the lock, and lockFrontier() reads it at once).
+  const matches = sql`size = ${before.size} and frontier = ${before.toBytes()}`;
+  const { rows } = await sql<{ applied: boolean }>`
     with u as (
-      update ledger_state set size = ${after.size}, frontier = ${after.toBytes()}
-      where id = 1 and size = ${before.size} and frontier = ${before.toBytes()}
-      returning 1 as ok
+      update ledger_state
+      set size = case when ${matches} then ${after.size} else size end,
+          frontier = case when ${matches} then ${after.toBytes()}::bytea else frontier end
+      where id = 1
+      returning (size = ${after.size} and frontier = ${after.toBytes()}::bytea) as applied
     ), e as (
       insert into ledger_entries (seq, type, parties, canonical, leaf_hash, created_at)
       select v.seq, v.type, v.parties, v.canonical, v.leaf_hash, v.created_at
-      from (values ${entryRows}) as v(seq, type, parties, canonical, leaf_hash, created_at), u
+      from (values ${entryRows}) as v(seq, type, parties, canonical, leaf_hash, created_at), u where u.applied
     )${insertNodes}
-    select count(*)::int as applied from u`.execute(trx);
-  return Number(rows[0]?.applied ?? 0) === 1;
+    select applied from u`.execute(trx);
+  return rows[0]?.applied === true;
 }
 
 /** Fetches the given complete nodes in one query; throws TreeStorageError if one is missing. */
