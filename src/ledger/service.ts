@@ -194,22 +194,24 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       base = tip;
     }
     try {
+      let locked: CompactRange | undefined;
       if (conditional && base) {
         const range = base.clone();
         const { batches, receipts } = build(range, events, commitments);
         tip = range; // the next append of this process builds on it
-        let applied = false;
+        let result: Awaited<ReturnType<typeof writeAppendsAt>> | undefined;
         try {
-          applied = await writeAppendsAt(trx, base, batches[0]!);
+          result = await writeAppendsAt(trx, base, batches[0]!);
         } finally {
-          if (!applied && tip === range) tip = undefined;
+          if (!result?.applied && tip === range) tip = undefined;
         }
-        if (applied) {
+        if (result.applied) {
           held.set(trx, range);
           return receipts;
         }
+        locked = result.locked; // the guess was stale: the statement locked the row and returned the current state
       }
-      const range = await lockFrontier(trx);
+      const range = locked ?? (await lockFrontier(trx));
       const { batches, receipts } = build(range, events, commitments);
       await writeAppends(trx, batches);
       tip = range; // the committed state once the caller commits (if it does not, the next guess fails and is corrected)
