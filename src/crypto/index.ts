@@ -111,13 +111,34 @@ function headerNamesKey(sealed: Uint8Array, key: Key): boolean {
   return true;
 }
 
+/**
+ * Nonces are taken from CSPRNG output fetched 4 KiB at a time (one
+ * randomFillSync call per ~170 nonces instead of one each; it was 4-5 % of
+ * a write's time). Each byte is handed out once and then zeroed in the
+ * buffer. Nonces are public (they are stored in the sealed value); keys do
+ * not come from this buffer.
+ */
+const NONCE_POOL_BYTES = 4096;
+const noncePool = new Uint8Array(NONCE_POOL_BYTES);
+let noncePoolAt = NONCE_POOL_BYTES;
+function fillNonce(nonce: Uint8Array): void {
+  if (noncePoolAt + nonce.length > NONCE_POOL_BYTES) {
+    randomFillSync(noncePool);
+    noncePoolAt = 0;
+  }
+  const taken = noncePool.subarray(noncePoolAt, noncePoolAt + nonce.length);
+  nonce.set(taken);
+  taken.fill(0);
+  noncePoolAt += nonce.length;
+}
+
 export function seal(key: Key, plaintext: Uint8Array | string, loc: Location): Uint8Array {
   const message = typeof plaintext === 'string' ? utf8(plaintext) : plaintext;
   const out = new Uint8Array(HEADER_BYTES + message.length + TAG_BYTES);
   out[0] = VERSION_1;
   out.set(idBytes(key), 1);
   const nonce = out.subarray(1 + KEY_ID_BYTES, HEADER_BYTES);
-  randomFillSync(nonce);
+  fillNonce(nonce);
   const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
     message,
     associatedData(loc, key.id),

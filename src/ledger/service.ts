@@ -22,9 +22,19 @@ import { notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { LedgerEventType } from './events.ts';
-import type { Node } from './merkle.ts';
+import type { CompactRange, Node } from './merkle.ts';
 import { createWitnessing } from './witnesses.ts';
-import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
+import {
+  lockFrontier,
+  MAX_BATCH_ENTRIES,
+  MAX_CONDITIONAL_ENTRIES,
+  storedConsistencyProof,
+  storedInclusionProof,
+  treeSize,
+  writeAppends,
+  writeAppendsAt,
+  type AppendBatch,
+} from './tree-store.ts';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -78,6 +88,15 @@ export function ledgerSettings(
 }
 
 
+/**
+ * How long an append waits for the previous append of its own process to
+ * return before it goes ahead anyway (its guess may then be stale: one more
+ * round trip). Bounded, because PostgreSQL's deadlock detector cannot see
+ * this wait; it is shorter than PostgreSQL's default deadlock_timeout (1 s).
+ */
+const QUEUE_WAIT_MS = 250;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
   const witnessing = createWitnessing({
@@ -108,14 +127,21 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   }
 
   /**
-   * Appends events in order inside the caller's transaction; one statement
-   * per batch of up to 2000 entries. `append` is this with one event; bulk
-   * loads (imports, benchmarks) use the same path.
+   * The tree state after the last append this process sent, whether or not
+   * it has committed yet: the guess an append builds on so that it needs one
+   * statement and no lockFrontier() round trip. The database decides
+   * (writeAppendsAt applies only if the committed state is exactly this), so
+   * a wrong guess costs a round trip, never an index. Objects published here
+   * are never mutated.
    */
-  async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
-    // Appends are serialised from the lock to the caller's commit: do what does not need the index first.
-    const commitments = events.map(commitmentOf);
-    const range = await lockFrontier(trx);
+  let tip: CompactRange | undefined;
+  /** Settles when the statement of the latest queued append of this process has returned. */
+  let queue: Promise<void> = Promise.resolve();
+  /** The state after each open transaction's last append: it holds the row lock, so this is exact. */
+  const held = new WeakMap<Trx, CompactRange>();
+
+  /** Builds the entries of `events` on `range` (mutated: it ends as the state after them). */
+  function build(range: CompactRange, events: readonly LedgerEvent[], commitments: (string | undefined)[]): { batches: AppendBatch[]; receipts: Receipt[] } {
     const receipts: Receipt[] = [];
     const batches: AppendBatch[] = [];
     let batch: AppendBatch | undefined;
@@ -136,8 +162,64 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
       receipts.push({ index, leafHash: toHex(hash) });
     }
     // The last batch's `after` is `range` itself, now final.
-    await writeAppends(trx, batches);
-    return receipts;
+    return { batches, receipts };
+  }
+
+  /**
+   * Appends events in order inside the caller's transaction. The append
+   * holds the ledger_state row lock until the caller commits, so it does as
+   * little as possible once it has it: first, one conditional statement on
+   * top of `tip` (lock, entries, nodes, new state; it waits for a concurrent
+   * appender of this process inside PostgreSQL); if the committed state is not
+   * `tip` (another instance appended, or an append of this process rolled
+   * back), the locked path: lockFrontier(), then one statement per batch of
+   * up to 2000 entries. Either way the entry, its index and the tree are
+   * written under the row lock, gap-free. `append` is this with one event;
+   * bulk loads (imports, benchmarks) use the same path.
+   */
+  async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
+    // Appends are serialised from the lock to the caller's commit: do what does not need the index first.
+    const commitments = events.map(commitmentOf);
+    const conditional = events.length > 0 && events.length <= MAX_CONDITIONAL_ENTRIES;
+    // A transaction that appended already holds the lock and knows the state exactly; it never waits here.
+    let base = held.get(trx);
+    let release: (() => void) | undefined;
+    if (!base) {
+      // Appends of this process form one queue: each is sent once the previous one's statement has
+      // returned, so that it reaches PostgreSQL after it and builds on its state (it then waits there for
+      // that transaction's commit). The wait is bounded: PostgreSQL cannot see it in a deadlock cycle.
+      const previous = queue;
+      queue = new Promise<void>((resolve) => (release = resolve));
+      await Promise.race([previous, delay(QUEUE_WAIT_MS)]);
+      base = tip;
+    }
+    try {
+      let locked: CompactRange | undefined;
+      if (conditional && base) {
+        const range = base.clone();
+        const { batches, receipts } = build(range, events, commitments);
+        tip = range; // the next append of this process builds on it
+        let result: Awaited<ReturnType<typeof writeAppendsAt>> | undefined;
+        try {
+          result = await writeAppendsAt(trx, base, batches[0]!);
+        } finally {
+          if (!result?.applied && tip === range) tip = undefined;
+        }
+        if (result.applied) {
+          held.set(trx, range);
+          return receipts;
+        }
+        locked = result.locked; // the guess was stale: the statement locked the row and returned the current state
+      }
+      const range = locked ?? (await lockFrontier(trx));
+      const { batches, receipts } = build(range, events, commitments);
+      await writeAppends(trx, batches);
+      tip = range; // the committed state once the caller commits (if it does not, the next guess fails and is corrected)
+      held.set(trx, range);
+      return receipts;
+    } finally {
+      release?.();
+    }
   }
 
   async function append(trx: Trx, event: LedgerEvent): Promise<Receipt> {

@@ -23,6 +23,8 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { openString, seal, open, type Key } from '../crypto/index.ts';
 import type { Db, Trx } from '../db/index.ts';
+import type { NotificationOutboxTable } from '../db/schema.ts';
+import type { Insertable } from 'kysely';
 import { conflict, notFound, Problem } from '../http/problem.ts';
 import { KeyUnavailableError, type KeysService } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
@@ -77,6 +79,13 @@ export const notificationSchema = z
   .strict();
 
 export type NotificationInput = z.input<typeof notificationSchema>;
+
+/** What enqueue reads about the recipient state, when the caller has read it already in its transaction. */
+export interface NotifyContext {
+  /** The state's active data key; null when it has none (withdrawn: it is not notified). */
+  key: Key | null;
+  hasWebhook: boolean;
+}
 
 /** The sealed outbox payload (version 1). */
 interface Payload {
@@ -208,22 +217,41 @@ export function createNotificationsService(deps: Deps) {
    * (a webhook message id is its `webhook-id`); none for a state that does
    * not participate. Throws (failing the caller's transaction) on invalid input.
    */
-  async function enqueue(trx: Trx, input: NotificationInput): Promise<{ eventId: string; messageIds: string[] }> {
+  async function enqueue(trx: Trx, input: NotificationInput, context?: NotifyContext): Promise<{ eventId: string; messageIds: string[] }> {
     const n = notificationSchema.parse(input);
+    const wantsWebhook = n.targets.webhook && (context ? context.hasWebhook : await queries.hasWebhook(trx, n.state));
+    if (!wantsWebhook && n.targets.contactIds.length === 0) return { eventId: randomUUID(), messageIds: [] };
+    // A state that does not participate (withdrawn: no active data key) is not notified.
+    const key = context
+      ? context.key
+      : await keys.activeKey(trx, n.state).catch((err: unknown) => {
+          if (err instanceof KeyUnavailableError) return null;
+          throw err;
+        });
+    const { eventId, rows } = build(n, wantsWebhook, key);
+    await queries.insertMessages(trx, rows);
+    return { eventId, messageIds: rows.map((r) => r.id) };
+  }
+
+  /**
+   * The outbox rows of a notification, without writing them, for a caller
+   * that read `context` itself in its own transaction (after locking the
+   * state's participation) and writes the rows with its own statement.
+   */
+  function messages(input: NotificationInput, context: NotifyContext): { eventId: string; rows: Insertable<NotificationOutboxTable>[] } {
+    const n = notificationSchema.parse(input);
+    return build(n, n.targets.webhook && context.hasWebhook, context.key);
+  }
+
+  function build(n: z.output<typeof notificationSchema>, webhook: boolean, key: Key | null): { eventId: string; rows: Insertable<NotificationOutboxTable>[] } {
     const link = linkPath(n.link);
     const eventId = randomUUID();
     const contactIds = [...new Set(n.targets.contactIds)];
     const channels: { channel: 'webhook' | 'email'; contactId: string | null }[] = [
-      ...(n.targets.webhook && (await queries.hasWebhook(trx, n.state)) ? [{ channel: 'webhook' as const, contactId: null }] : []),
+      ...(webhook ? [{ channel: 'webhook' as const, contactId: null }] : []),
       ...contactIds.map((id) => ({ channel: 'email' as const, contactId: id })),
     ];
-    if (channels.length === 0) return { eventId, messageIds: [] };
-    // A state that does not participate (withdrawn: no active data key) is not notified.
-    const key = await keys.activeKey(trx, n.state).catch((err: unknown) => {
-      if (err instanceof KeyUnavailableError) return null;
-      throw err;
-    });
-    if (!key) return { eventId, messageIds: [] };
+    if (channels.length === 0 || !key) return { eventId, rows: [] };
     const now = clock();
     const payload: Payload = {
       v: 1,
@@ -254,9 +282,9 @@ export function createNotificationsService(deps: Deps) {
         updated_at: now,
       };
     });
-    await queries.insertMessages(trx, rows);
-    return { eventId, messageIds: rows.map((r) => r.id) };
+    return { eventId, rows };
   }
+
 
   /** Opens a message's payload into what the delivery renders (link made absolute). */
   function messageContent(key: Key, row: { id: string; state_code: string; payload: Uint8Array }): MessageContent {
@@ -334,6 +362,7 @@ export function createNotificationsService(deps: Deps) {
     removeWebhook,
     checkRemove,
     enqueue,
+    messages,
     reencrypt,
     /** One delivery pass over every due message (tests call it directly). */
     deliverDue: worker.deliverDue,

@@ -20,16 +20,16 @@ import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
 import { isDatabaseUnavailable } from '../db/index.ts';
-import type { RequestsTable } from '../db/schema.ts';
+import type { NotificationOutboxTable, RequestsTable } from '../db/schema.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
-import type { KeysService } from '../keys/service.ts';
+import { KeyUnavailableError, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
 import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, TLP_LEVELS, URGENCIES } from './templates.ts';
 import { REQUEST_EVENTS } from './events.ts';
 
@@ -53,12 +53,13 @@ export interface NewRequest {
   exercise?: boolean | undefined;
 }
 
+type Notification = { state: string; type: string; subject: { requestId: string }; link: string; exercise: boolean; targets: { webhook: boolean; contactIds: string[] } };
+
 /** What the outbox needs to notify a state; the notifications service implements it. */
 export interface Notifier {
-  enqueue(
-    trx: Trx,
-    n: { state: string; type: string; subject: { requestId: string }; link: string; exercise: boolean; targets: { webhook: boolean; contactIds: string[] } },
-  ): Promise<unknown>;
+  enqueue(trx: Trx, n: Notification): Promise<unknown>;
+  /** The outbox rows of a notification, built from what the caller read (the state's active key, whether it has a webhook). */
+  messages(n: Notification, context: { key: Key | null; hasWebhook: boolean }): { rows: Insertable<NotificationOutboxTable>[] };
 }
 
 /** Acknowledgement deadlines per urgency, in minutes. */
@@ -206,6 +207,25 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
 
   // ---- sending -------------------------------------------------------------------------------
 
+  /**
+   * What sending reads, in one statement: the active data keys of both states
+   * (wrapped), whether the recipient has a webhook, and the recipient's
+   * contacts serving the domain in escalation order (as contactsInDomain).
+   */
+  async function sendContext(trx: Trx, from: string, to: string, domain: Domain) {
+    const { rows } = await sql<WrappedKeyRow & { code: string; has_webhook: boolean; pocs: string[] }>`
+      select s.code, k.id, k.kek_id, k.wrapped_key,
+        exists (select 1 from webhooks w where w.state_code = ${to}) as has_webhook,
+        array(select c.id::text from contacts c where c.state_code = ${to} and ${domain}::text = any(c.domains) order by c.created_at, c.id) as pocs
+      from (values (${from}::text), (${to}::text)) as s(code)
+      left join state_keys k on k.state_code = s.code and k.status = 'active'`.execute(trx);
+    const keyOf = (code: string) => {
+      const r = rows.find((x) => x.code === code);
+      return r?.id ? { id: r.id, kek_id: r.kek_id, wrapped_key: r.wrapped_key } : null;
+    };
+    return { senderKey: keyOf(from), recipientKey: keyOf(to), hasWebhook: rows[0]?.has_webhook === true, pocs: rows[0]?.pocs ?? [] };
+  }
+
   async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
     authorize(actor, 'requests.send');
     const from = stateOf(actor)!;
@@ -215,15 +235,21 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
     return db.transaction().execute(async (trx) => {
+      // Both participations are locked (shared) in one statement; the sender's is decided first.
       // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
-      if (!(await states.lockParticipating(trx, from))) throw conflict(`${from} is not participating; join first`);
+      const participating = await states.lockParticipatingAll(trx, [from, input.to]);
+      if (!participating.has(from)) throw conflict(`${from} is not participating; join first`);
       return idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
-        if (!(await states.lockParticipating(trx, input.to))) throw conflict(`${input.to} is not participating in the directory`);
+        if (!participating.has(input.to)) throw conflict(`${input.to} is not participating in the directory`);
         if (input.relatesTo) {
           const related = await load(trx, input.relatesTo);
           if (!related || !isParty(actor, related)) throw new Problem('validation-error', 'relatesTo must be a request your state is party to', { errors: [{ path: 'body.relatesTo', message: 'unknown request' }] });
         }
-        const key = await keys.activeKey(trx, from);
+        // Read after the participation locks (a new snapshot), so a rotation or withdrawal that committed
+        // before them is seen, and none can start before this transaction ends.
+        const ctx = await sendContext(trx, from, input.to, input.domain);
+        if (!ctx.senderKey) throw new KeyUnavailableError(`state ${from} has no active data key`);
+        const key = keys.unwrap(ctx.senderKey);
         const id = randomUUID();
         const row: RequestRow = {
           id,
@@ -251,9 +277,13 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           withdrawn_at: null,
           expired_at: null,
         };
-        await trx.insertInto('requests').values(row).execute();
-        const pocs = await contactsInDomain(trx, input.to, input.domain);
-        await notify(trx, row, input.to, 'request.sent', pocs.slice(0, 1));
+        const { rows: messages } = notifier.messages(
+          { state: input.to, type: 'request.sent', subject: { requestId: id }, link: link(id), exercise: row.exercise, targets: { webhook: true, contactIds: ctx.pocs.slice(0, 1) } },
+          { key: ctx.recipientKey ? keys.unwrap(ctx.recipientKey) : null, hasWebhook: ctx.hasWebhook },
+        );
+        // The request and its notification in one statement.
+        if (messages.length > 0) await trx.with('m', (w) => w.insertInto('notification_outbox').values(messages)).insertInto('requests').values(row).execute();
+        else await trx.insertInto('requests').values(row).execute();
         const request: RequestView = {
           ...metadata(row, now),
           domain: input.domain,

@@ -44,6 +44,12 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
     return row?.status === 'participating';
   }
 
+  /** Locks (shared) the participation of several states in one statement, in a fixed order; returns those participating. */
+  async function lockParticipatingAll(trx: Trx, codes: readonly string[]): Promise<Set<string>> {
+    const rows = await trx.selectFrom('states').select(['code', 'status']).where('code', 'in', [...new Set(codes)]).orderBy('code').forShare().execute();
+    return new Set(rows.filter((r) => r.status === 'participating').map((r) => r.code));
+  }
+
   async function join(actor: Actor, state: string): Promise<{ participation: Participation; created: boolean; receipt?: Receipt }> {
     requireOwnDelegate(actor, state);
     return db.transaction().execute(async (trx) => {
@@ -104,7 +110,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
     return rows.map((r) => ({ state: r.code, joinedAt: r.joined_at }));
   }
 
-  return { participation: (state: string, q: Queryable = db) => participation(q, state), lockParticipating, join, withdraw, onWithdraw, listParticipating };
+  return { participation: (state: string, q: Queryable = db) => participation(q, state), lockParticipating, lockParticipatingAll, join, withdraw, onWithdraw, listParticipating };
 }
 
 export type StatesService = ReturnType<typeof createStatesService>;

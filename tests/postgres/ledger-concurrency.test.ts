@@ -107,4 +107,41 @@ describe('two instances appending at once', () => {
       verifyInclusion(r.index, latest.size, fromHex(r.leafHash), res.json().proof.map(fromHex), latest.rootHash);
     }
   });
+
+  it('an append rolled back after the next append of the same instance was built on it costs that one a retry, not an index', async () => {
+    const [a, b] = c.instances as [Cluster['instances'][0], Cluster['instances'][0]];
+    const { db } = a.service.database;
+    const ledger = a.service.services.ledger;
+    const event = { type: 'test.parallel' as LedgerEventType, actor: system, parties: [], subject: {} };
+    const sizeNow = async () => Number((await c.h.sql<{ size: string }>('select size from ledger_state where id = 1'))[0]!.size);
+    await db.transaction().execute((trx) => ledger.append(trx, event)); // this instance knows the tree state now
+    const start = await sizeNow();
+
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const doomed = db
+      .transaction()
+      .execute(async (trx) => {
+        const r = await ledger.append(trx, event);
+        await gate;
+        throw new Error(`roll back entry ${r.index}`);
+      })
+      .catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the doomed append holds the row lock
+    const next = db.transaction().execute((trx) => ledger.append(trx, event)); // built on the doomed entry, waits for its lock
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    expect(String(await doomed)).toBe(`Error: roll back entry ${start}`);
+    expect((await next).index).toBe(start);
+    // The other instance's guess is stale too: it appends after the correct state.
+    const other = await b.service.database.db.transaction().execute((trx) => b.service.services.ledger.append(trx, event));
+    expect(other.index).toBe(start + 1);
+    expect((await db.transaction().execute((trx) => ledger.append(trx, event))).index).toBe(start + 2);
+    expect(await sizeNow()).toBe(start + 3);
+
+    const rows = await c.h.sql<{ seq: string; canonical: string }>('select seq, canonical from ledger_entries order by seq');
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: start + 3 }, (_, i) => i));
+    const tree = new MemoryTree(rows.map((r) => leafHash(r.canonical)));
+    expect(toHex((await readFrontier(c.h.database.db)).root())).toBe(toHex(tree.root()));
+  });
 });
