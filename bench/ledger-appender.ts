@@ -1,8 +1,8 @@
 /**
  * Child process of bench/ledger.ts: one service instance's ledger (the real
  * createLedgerService over its own pg pool) appending as fast as it can.
- * BENCH_CONCURRENCY loops each run one transaction per append (what every
- * state change does), from BENCH_START_AT (epoch ms, so that several
+ * BENCH_CONCURRENCY loops each run one change per append (what every state
+ * change does: ledger.change, which returns once the entry is integrated), from BENCH_START_AT (epoch ms, so that several
  * instances start together) for BENCH_DURATION_MS. Prints one JSON line:
  * {appends, errors, latenciesMs: [p50, p99]}.
  */
@@ -39,7 +39,7 @@ await Promise.all(
     while (Date.now() < endAt) {
       const t0 = performance.now();
       try {
-        await database.db.transaction().execute((trx) =>
+        await ledger.change(database.db, (trx) =>
           ledger.append(trx, {
             type: 'contact.updated',
             actor,

@@ -10,11 +10,17 @@
  * The loops: the notification outbox worker (NOTIFY_POLL_MS; none when 0),
  * the request deadline sweep, the governance deadline sweep and the
  * idempotency-key purge (SLA_SWEEP_MS),
+ * the ledger integrator's drain (every LEDGER_INTEGRATE_MS: entries queued by
+ * a change whose own integration failed, or by a process that stopped between
+ * its commit and its integration; changes normally integrate their own),
  * and the ledger checkpoint tick (every min(LEDGER_CHECKPOINT_SECONDS, 5) s).
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Services } from './services.ts';
+
+/** How often the ledger's queue is drained of entries nobody is waiting for (they are rare: see integrator.ts). */
+export const LEDGER_INTEGRATE_MS = 1000;
 
 /** Longest wait between two passes of a failing loop. */
 export const BACKOFF_MAX_MS = 30_000;
@@ -110,6 +116,13 @@ export function startBackgroundLoops(services: Services, config: Config, logger:
     intervalMs: config.SLA_SWEEP_MS,
     logger,
     run: () => services.db.transaction().execute((trx) => services.idempotency.purgeExpired(trx)),
+  });
+  loops.ledgerIntegrate = startLoop({
+    name: 'ledger-integrate',
+    intervalMs: LEDGER_INTEGRATE_MS,
+    immediate: true,
+    logger,
+    run: () => services.ledger.integrate(services.db),
   });
   loops.ledgerCheckpoint = startLoop({
     name: 'ledger-checkpoint',

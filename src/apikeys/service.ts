@@ -54,7 +54,7 @@ export function createApiKeysService({ db, clock, ledger, users }: { db: Db; clo
     if (expiresAt <= now || expiresAt.getTime() - now.getTime() > MAX_KEY_LIFETIME_DAYS * 86_400_000 - 86_400_000) {
       throw new Problem('validation-error', 'expiresAt must be in the future and at most one year away', { errors: [{ path: 'body.expiresAt', message: 'at most one year from now' }] });
     }
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const user = await users.activeUserOf(trx, actor);
       if (!user) throw forbidden('API keys belong to registered users: ask your authority or the secretariat to register you (POST /v1/users)');
       const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -101,7 +101,7 @@ export function createApiKeysService({ db, clock, ledger, users }: { db: Db; clo
   }
 
   async function revoke(actor: Actor, id: string): Promise<{ apiKey: ApiKeyView; receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const me = await users.activeUserOf(trx, actor);
       const row = await trx
         .selectFrom('api_keys')

@@ -80,7 +80,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
     input: { states?: string[] | undefined; domains?: Domain[] | undefined; exercise?: boolean | undefined; windowMinutes?: number | undefined },
   ): Promise<{ check: CheckReport; receipt: Receipt }> {
     authorize(actor, 'checks.start');
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const participating = (await trx.selectFrom('states').select('code').where('status', '=', 'participating').orderBy('code').execute()).map((r) => r.code);
       const states = input.states ? [...new Set(input.states)].sort() : participating;
       const absent = states.filter((s) => !participating.includes(s));
@@ -134,7 +134,7 @@ export function createChecksService({ db, clock, ledger, notifier, contactsInDom
 
   async function acknowledge(actor: Actor, id: string, challenge: string): Promise<{ state: string; acknowledgedAt: string; secondsToAcknowledge: number; late: boolean; receipt: Receipt }> {
     authorize(actor, 'checks.acknowledge');
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const check = await trx.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
       const target = check
         ? await trx

@@ -208,9 +208,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     authorize(actor, 'contacts.create', { state });
     const { domains, visibility = 'confidential', ...fields } = input;
     const plain: Plain = { ...fields, phone: e164(fields.phone, state), publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
-    return db
-      .transaction()
-      .execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
         if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
         const key = await keys.activeKey(trx, state);
         const id = randomUUID();
@@ -284,9 +282,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   }
 
   async function update(actor: Actor, id: string, patch: ContactPatch, ifMatch?: number, within?: (trx: Trx) => Promise<void>): Promise<{ contact: ContactView; receipt: Receipt }> {
-    return db
-      .transaction()
-      .execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
         const row = await editableRow(trx, actor, id, 'contacts.update');
         if (ifMatch !== undefined && ifMatch !== row.version) {
           throw new Problem('precondition-failed', `contact is at version ${row.version}, not ${ifMatch}`);
@@ -326,7 +322,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   }
 
   async function remove(actor: Actor, id: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await editableRow(trx, actor, id, 'contacts.delete');
       await queries.remove(trx, id);
       const receipt = await record(trx, actor, CONTACT_EVENTS.deleted, row.state_code, id);
@@ -389,7 +385,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   /** The secretariat verifies (or rejects) a contact; the note is sealed under the state's key. */
   async function verify(actor: Actor, id: string, input: { status: 'verified' | 'rejected'; note?: string | undefined }): Promise<{ contact: ContactView; receipt: Receipt }> {
     authorize(actor, 'contacts.verify');
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await queries.findById(trx, id, true);
       if (!row) throw notFound('contact');
       const key = rowKey(row);
@@ -410,7 +406,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
 
   /** The owning state re-confirms a contact as still accurate (freshness). */
   async function confirm(actor: Actor, id: string): Promise<{ contact: ContactView; receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await editableRow(trx, actor, id, 'contacts.confirm');
       const now = clock();
       await queries.update(trx, id, { confirmed_at: now });

@@ -143,6 +143,8 @@ export interface LedgerEntriesTable {
   canonical: string;
   leaf_hash: Uint8Array;
   created_at: Timestamp;
+  /** The ledger_queue id this entry was integrated from (migration 0018); null for entries appended directly. */
+  queue_id: ColumnType<string | number | null, string | number | null | undefined, never>;
 }
 
 export interface LedgerStateTable {

@@ -146,7 +146,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
     within?: (trx: Trx) => Promise<void>,
   ): Promise<{ grant: GrantView; created: boolean; receipt?: Receipt }> {
     checkGrant(actor, owner, counterpart);
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (!(await states.lockParticipating(trx, owner))) throw conflict(`${owner} is not participating; join first`);
       const existing = await queries.findGrant(trx, owner, counterpart, true);
       if (existing && existing.mode === input.mode && sameSet(existing.domains, input.domains)) {
@@ -191,7 +191,7 @@ export function createDisclosureService({ db, clock, ledger, states }: Deps) {
 
   async function revoke(actor: Actor, owner: string, counterpart: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
     requireOwnDelegate(actor, owner);
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const existing = await queries.findGrant(trx, owner, counterpart, true);
       if (!existing) throw notFound('disclosure grant');
       const before = await reciprocalEffects(trx, owner);

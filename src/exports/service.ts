@@ -180,7 +180,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
       };
       body = JSON.stringify(sealed);
     }
-    const receipt = await db.transaction().execute((trx) =>
+    const receipt = await ledger.change(db, (trx) =>
       ledger.append(trx, {
         type: EXPORT_EVENTS.generated,
         actor,
@@ -212,7 +212,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
       }
       throw err;
     }
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
       const row: queries.ExportKeyRow = { state_code: state, algorithm: 'X25519', public_key: publicKey, registered_by: actor.sub, registered_at: clock() };
       const created = await queries.upsertKey(trx, row);
@@ -236,7 +236,7 @@ export function createExportsService({ db, clock, ledger, states, contacts, sign
 
   async function removeKey(actor: Actor, state: string): Promise<{ receipt: Receipt }> {
     authorize(actor, 'exports.key-change', { state });
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (!(await queries.removeKey(trx, state))) throw notFound('export key');
       const receipt = await ledger.append(trx, { type: EXPORT_EVENTS.keyRemoved, actor, parties: [state], subject: { state } });
       return { receipt };

@@ -148,7 +148,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     const now = clock();
     const deadline = new Date(input.deadline);
     validateDeadline(deadline, now);
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (state && !(await states.lockParticipating(trx, state))) throw forbidden(`${state} is not participating`);
       const electorate = (await states.listParticipating(trx)).map((s) => s.state);
       if (input.kind === 'decision-rule') {
@@ -202,7 +202,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
   async function vote(actor: Actor, id: string, input: { position: Position; explanation?: string | undefined }) {
     const state = speaksFor(actor);
     if (!state) throw forbidden('only delegates of a state may vote');
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await load(trx, id, true);
       if (!row || !(await mayRead(trx, actor, row))) throw notFound('proposal');
       const now = clock();
@@ -238,7 +238,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
   }
 
   async function withdraw(actor: Actor, id: string) {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await load(trx, id, true);
       if (!row || !(await mayRead(trx, actor, row))) throw notFound('proposal');
       if (row.proposer_sub !== actor.sub || row.proposer_role !== actor.role || row.proposer_state !== (actor.state ?? null)) {
@@ -343,7 +343,7 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
     const now = clock();
     let decided = 0;
     for (;;) {
-      const done = await db.transaction().execute(async (trx) => {
+      const done = await ledger.change(db, async (trx) => {
         const row = (await governanceDb(trx)
           .selectFrom('governance_proposals')
           .selectAll()

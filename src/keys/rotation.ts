@@ -42,7 +42,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
     let rewrapped = 0;
     for (;;) {
       if (opts.maxRows !== undefined && rewrapped >= opts.maxRows) return { rewrapped, done: false };
-      const moved = await db.transaction().execute(async (trx) => {
+      const moved = await ledger.change(db, async (trx) => {
         const row = await trx
           .selectFrom('state_keys')
           .select(['id', 'kek_id', 'wrapped_key'])
@@ -65,7 +65,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       opts.onProgress?.(rewrapped);
     }
     if (rewrapped > 0) {
-      await db.transaction().execute((trx) =>
+      await ledger.change(db, (trx) =>
         ledger.append(trx, { type: KEY_EVENTS.masterRotated, actor: SYSTEM_ACTOR, parties: [], subject: { kek: keyring.master.id }, facts: { rewrapped } }),
       );
     }
@@ -78,7 +78,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
     opts: { batchSize?: number; maxBatches?: number; onProgress?: (reencrypted: number) => void } = {},
   ): Promise<RotationProgress & { keyId: string }> {
     const batchSize = opts.batchSize ?? 200;
-    const active = await db.transaction().execute(async (trx) => {
+    const active = await ledger.change(db, async (trx) => {
       const st = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
       if (st?.status !== 'participating') throw conflict(`${state} is not participating`);
       const retired = await trx.selectFrom('state_keys').select('id').where('state_code', '=', state).where('status', '=', 'retired').executeTakeFirst();
@@ -99,7 +99,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
     let reencrypted = 0;
     for (let batch = 0; ; batch++) {
       if (opts.maxBatches !== undefined && batch >= opts.maxBatches) return { keyId: active.id, reencrypted, done: false };
-      const n = await db.transaction().execute(async (trx) => {
+      const n = await ledger.change(db, async (trx) => {
         let total = 0;
         for (const r of reencryptors) total += await r(trx, state, active, batchSize);
         return total;
@@ -109,7 +109,7 @@ export function createRotationService({ db, keyring, keys, ledger }: { db: Db; k
       opts.onProgress?.(reencrypted);
     }
 
-    const destroyedKeys = await db.transaction().execute(async (trx) => {
+    const destroyedKeys = await ledger.change(db, async (trx) => {
       const retired = await trx.selectFrom('state_keys').select('id').where('state_code', '=', state).where('status', '=', 'retired').forUpdate().execute();
       const destroyed = await keys.destroyKeys(trx, retired.map((r) => r.id));
       if (destroyed.length > 0) {

@@ -1,11 +1,14 @@
 /**
- * The ledger: every state change appends one entry inside the change's own
- * transaction (if the append fails, the change fails). Appends are
- * serialised by a row lock on the single ledger_state row, which makes the
- * sequence gap-free across processes; the same lock guards the Merkle tree's
- * frontier, so the entry, the tree nodes it completes and the new tree state
- * are written together, in O(log n), in one statement. Triggers refuse
- * UPDATE/DELETE/TRUNCATE of entries, nodes and checkpoints.
+ * The ledger: every state change queues one entry inside the change's own
+ * transaction (if the append fails, the change fails), through change():
+ * open the transaction, run the change, commit, then wait until the entries
+ * are integrated and fill in their receipts. The integrator (integrator.ts)
+ * gives queued entries their indices in batches, under a row lock on the
+ * single ledger_state row, which makes the sequence gap-free across
+ * processes; the same lock guards the Merkle tree's frontier, so the entries,
+ * the tree nodes they complete and the new tree state are written together in
+ * one statement. Triggers refuse UPDATE/DELETE/TRUNCATE of entries, nodes and
+ * checkpoints. appendAll() writes entries directly under the lock (bulk loads).
  *
  * Reading side: entries (filtered for delegates), inclusion and consistency
  * proofs from the stored nodes, and signed checkpoints (checkpoints.ts).
@@ -18,23 +21,18 @@ import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
+import { createIntegrator, type QueuedBody } from './integrator.ts';
+import { collectReceipts, QueuedReceipt, type Receipt } from './receipt.ts';
+import { ledgerDb } from './tables.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { LedgerEventType } from './events.ts';
 import type { CompactRange, Node } from './merkle.ts';
 import { createWitnessing } from './witnesses.ts';
-import {
-  lockFrontier,
-  MAX_BATCH_ENTRIES,
-  MAX_CONDITIONAL_ENTRIES,
-  storedConsistencyProof,
-  storedInclusionProof,
-  treeSize,
-  writeAppends,
-  writeAppendsAt,
-  type AppendBatch,
-} from './tree-store.ts';
+import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
+
+export type { Receipt } from './receipt.ts';
 
 export interface LedgerEvent {
   type: LedgerEventType;
@@ -44,12 +42,6 @@ export interface LedgerEvent {
   facts?: LedgerEntry['facts'];
   /** Confidential content to commit to; only its keyed hash is written. */
   content?: unknown;
-}
-
-/** What a state-changing response returns so the caller can hold the server to it. */
-export interface Receipt {
-  index: number;
-  leafHash: string;
 }
 
 export interface ServedEntry {
@@ -88,15 +80,6 @@ export function ledgerSettings(
 }
 
 
-/**
- * How long an append waits for the previous append of its own process to
- * return before it goes ahead anyway (its guess may then be stale: one more
- * round trip). Bounded, because PostgreSQL's deadlock detector cannot see
- * this wait; it is shorter than PostgreSQL's default deadlock_timeout (1 s).
- */
-const QUEUE_WAIT_MS = 250;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 export function createLedgerService({ clock, commitmentKey, signingSeed, origin, checkpointPolicy, witnesses }: LedgerServiceDeps) {
   const checkpoints = createCheckpointer({ clock, origin, signingSeed, policy: checkpointPolicy });
   const witnessing = createWitnessing({
@@ -112,10 +95,9 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   const commitmentOf = (event: LedgerEvent): string | undefined =>
     event.content !== undefined ? toBase64(commitment(commitmentKey, canonicalJson(event.content))) : undefined;
 
-  function buildEntry(index: number, event: LedgerEvent, at: Date, committed: string | undefined): LedgerEntry {
+  function buildBody(event: LedgerEvent, at: Date, committed: string | undefined): QueuedBody {
     return {
       v: 1,
-      index,
       type: event.type,
       at: at.toISOString(),
       actor: { role: event.actor.role, sub: event.actor.sub, ...(event.actor.state ? { state: event.actor.state } : {}) },
@@ -126,19 +108,9 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     };
   }
 
-  /**
-   * The tree state after the last append this process sent, whether or not
-   * it has committed yet: the guess an append builds on so that it needs one
-   * statement and no lockFrontier() round trip. The database decides
-   * (writeAppendsAt applies only if the committed state is exactly this), so
-   * a wrong guess costs a round trip, never an index. Objects published here
-   * are never mutated.
-   */
-  let tip: CompactRange | undefined;
-  /** Settles when the statement of the latest queued append of this process has returned. */
-  let queue: Promise<void> = Promise.resolve();
-  /** The state after each open transaction's last append: it holds the row lock, so this is exact. */
-  const held = new WeakMap<Trx, CompactRange>();
+  const integrator = createIntegrator();
+  /** The receipts of each open change's queued entries (change() settles them after its commit). */
+  const queuedIn = new WeakMap<Trx, QueuedReceipt[]>();
 
   /** Builds the entries of `events` on `range` (mutated: it ends as the state after them). */
   function build(range: CompactRange, events: readonly LedgerEvent[], commitments: (string | undefined)[]): { batches: AppendBatch[]; receipts: Receipt[] } {
@@ -148,7 +120,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     for (const [i, event] of events.entries()) {
       const index = range.size;
       const at = clock();
-      const entry = buildEntry(index, event, at, commitments[i]);
+      const entry: LedgerEntry = { ...buildBody(event, at, commitments[i]), index };
       const canonical = canonicalJson(entry);
       const hash = leafHash(canonical);
       if (batch && batch.entries.length === MAX_BATCH_ENTRIES) {
@@ -166,64 +138,56 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   }
 
   /**
-   * Appends events in order inside the caller's transaction. The append
-   * holds the ledger_state row lock until the caller commits, so it does as
-   * little as possible once it has it: first, one conditional statement on
-   * top of `tip` (lock, entries, nodes, new state; it waits for a concurrent
-   * appender of this process inside PostgreSQL); if the committed state is not
-   * `tip` (another instance appended, or an append of this process rolled
-   * back), the locked path: lockFrontier(), then one statement per batch of
-   * up to 2000 entries. Either way the entry, its index and the tree are
-   * written under the row lock, gap-free. `append` is this with one event;
-   * bulk loads (imports, benchmarks) use the same path.
+   * A state change with its ledger entries: opens the transaction, runs
+   * `fn` (which appends with append()), commits, then waits for the entries
+   * to be integrated and fills in their receipts, including the receipts
+   * of a response stored by an idempotency key and replayed. The result is
+   * returned only once every entry of the change has its index. If the
+   * integration fails (the database went away after the commit), this
+   * rejects; the change stays committed and its entries queued, and they are
+   * integrated by the next run (a retry with the same Idempotency-Key
+   * returns the stored result with its receipt).
    */
-  async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
-    // Appends are serialised from the lock to the caller's commit: do what does not need the index first.
-    const commitments = events.map(commitmentOf);
-    const conditional = events.length > 0 && events.length <= MAX_CONDITIONAL_ENTRIES;
-    // A transaction that appended already holds the lock and knows the state exactly; it never waits here.
-    let base = held.get(trx);
-    let release: (() => void) | undefined;
-    if (!base) {
-      // Appends of this process form one queue: each is sent once the previous one's statement has
-      // returned, so that it reaches PostgreSQL after it and builds on its state (it then waits there for
-      // that transaction's commit). The wait is bounded: PostgreSQL cannot see it in a deadlock cycle.
-      const previous = queue;
-      queue = new Promise<void>((resolve) => (release = resolve));
-      await Promise.race([previous, delay(QUEUE_WAIT_MS)]);
-      base = tip;
-    }
-    try {
-      let locked: CompactRange | undefined;
-      if (conditional && base) {
-        const range = base.clone();
-        const { batches, receipts } = build(range, events, commitments);
-        tip = range; // the next append of this process builds on it
-        let result: Awaited<ReturnType<typeof writeAppendsAt>> | undefined;
-        try {
-          result = await writeAppendsAt(trx, base, batches[0]!);
-        } finally {
-          if (!result?.applied && tip === range) tip = undefined;
-        }
-        if (result.applied) {
-          held.set(trx, range);
-          return receipts;
-        }
-        locked = result.locked; // the guess was stale: the statement locked the row and returned the current state
-      }
-      const range = locked ?? (await lockFrontier(trx));
-      const { batches, receipts } = build(range, events, commitments);
-      await writeAppends(trx, batches);
-      tip = range; // the committed state once the caller commits (if it does not, the next guess fails and is corrected)
-      held.set(trx, range);
-      return receipts;
-    } finally {
-      release?.();
-    }
+  async function change<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+    const queued: QueuedReceipt[] = [];
+    const result = await db.transaction().execute((trx) => {
+      queuedIn.set(trx, queued);
+      return fn(trx);
+    });
+    const receipts: QueuedReceipt[] = [...queued];
+    collectReceipts(result, receipts);
+    await integrator.settle(db, receipts);
+    return result;
   }
 
+  /**
+   * Queues one entry in the change's transaction (one statement; no lock,
+   * so concurrent changes never wait for each other's commit). The receipt
+   * is filled in when change() returns. Only inside change().
+   */
   async function append(trx: Trx, event: LedgerEvent): Promise<Receipt> {
-    return (await appendAll(trx, [event]))[0]!;
+    const queued = queuedIn.get(trx);
+    if (!queued) throw new Error('ledger.append() runs only inside ledger.change()');
+    const at = clock();
+    const body = JSON.stringify(buildBody(event, at, commitmentOf(event)));
+    const row = await ledgerDb(trx).insertInto('ledger_queue').values({ body, created_at: at }).returning('id').executeTakeFirstOrThrow();
+    const receipt = new QueuedReceipt(String(row.id));
+    queued.push(receipt);
+    return receipt;
+  }
+
+  /**
+   * Appends events directly, in order, inside the caller's transaction:
+   * locks the tree state (held until the caller commits, so for bulk loads:
+   * imports, benchmarks, tests), then one statement per batch of up to 2000
+   * entries. The receipts are final at once.
+   */
+  async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
+    const commitments = events.map(commitmentOf);
+    const range = await lockFrontier(trx);
+    const { batches, receipts } = build(range, events, commitments);
+    await writeAppends(trx, batches);
+    return receipts;
   }
 
   /** Entries from `from` on; delegates see only entries their state is party to. */
@@ -304,7 +268,7 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     return { from, to, proof: await storedConsistencyProof(db, from, to) };
   }
 
-  return { append, appendAll, list, size, inclusionProof, consistencyProof, listCanonical, checkpoints, witnessing };
+  return { change, append, appendAll, integrate: (db: Db) => integrator.drain(db), queued: (db: Db) => integrator.queued(db), list, size, inclusionProof, consistencyProof, listCanonical, checkpoints, witnessing };
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

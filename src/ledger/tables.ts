@@ -13,6 +13,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 // A type alias (not an interface) so that it satisfies withTables' Record constraint.
 export type LedgerTables = {
   ledger_state: { frontier: Uint8Array };
+  // migration 0018: entries committed with their change, waiting for the integrator to give them an index
+  ledger_queue: { id: ColumnType<string | number, never, never>; body: string; created_at: Timestamp };
   ledger_tree_nodes: { level: number; idx: BigIntColumn; hash: Uint8Array };
   ledger_checkpoints: { tree_size: BigIntColumn; root_hash: Uint8Array; note: string; created_at: Timestamp };
   // migration 0014

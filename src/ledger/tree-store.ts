@@ -63,6 +63,8 @@ export interface EntryRow {
   canonical: string;
   leaf_hash: Uint8Array;
   created_at: Date;
+  /** The queued entry this one integrates (the integrator then deletes it from ledger_queue). */
+  queue_id?: string;
 }
 
 /** Entries appended together: written in one statement with the nodes they completed and the state after them. */
@@ -95,55 +97,6 @@ export async function writeAppends(trx: Trx, batches: readonly AppendBatch[]): P
       .where('id', '=', 1)
       .execute();
   }
-}
-
-/** At most this many entries are written by writeAppendsAt (parameters stay far below PostgreSQL's limit). */
-export const MAX_CONDITIONAL_ENTRIES = 64;
-
-/**
- * Writes one batch only if the committed tree state is exactly `before`
- * (size and frontier): one statement that takes the ledger_state row lock by
- * updating the row, and inserts the entries and nodes only when that update
- * applied. When the state is not `before` (e.g. another instance appended
- * meanwhile) it writes no entry or node and returns the current state,
- * which this transaction now holds locked, as lockFrontier() would: the
- * caller builds on it and writes with writeAppends(). Waiting for a concurrent
- * appender happens inside PostgreSQL: when it commits, the condition is
- * re-checked against its new state (READ COMMITTED re-evaluation of the
- * updated row), so no round trip to the service is needed to hand the lock on.
- */
-export async function writeAppendsAt(trx: Trx, before: CompactRange, batch: AppendBatch): Promise<{ applied: true } | { applied: false; locked: CompactRange }> {
-  const { entries, nodes, after } = batch;
-  if (entries.length === 0 || entries.length > MAX_CONDITIONAL_ENTRIES) throw new RangeError(`1 to ${MAX_CONDITIONAL_ENTRIES} entries per conditional batch`);
-  const entryRows = sql.join(
-    entries.map((e) => sql`(${e.seq}::bigint, ${e.type}::text, ${e.parties}::text[], ${e.canonical}::text, ${e.leaf_hash}::bytea, ${e.created_at}::timestamptz)`),
-  );
-  const nodeRows = sql.join(nodes.map((n) => sql`(${n.level}::smallint, ${n.index}::bigint, ${n.hash}::bytea)`));
-  const insertNodes =
-    nodes.length > 0
-      ? sql`, n as (insert into ledger_tree_nodes (level, idx, hash) select w.level, w.idx, w.hash from (values ${nodeRows}) as w(level, idx, hash), u where u.applied)`
-      : sql``;
-  // The row is selected by id alone, so the statement always takes (or waits for) its lock, and the
-  // condition is evaluated on the latest committed version: a condition in WHERE would be checked on this
-  // statement's snapshot and skip the row without waiting. When the state is not `before`, the update
-  // rewrites it unchanged (this transaction then holds the lock, and lockFrontier() reads it at once).
-  const matches = sql`size = ${before.size} and frontier = ${before.toBytes()}`;
-  const { rows } = await sql<{ applied: boolean; size: string | number; frontier: Uint8Array }>`
-    with u as (
-      update ledger_state
-      set size = case when ${matches} then ${after.size} else size end,
-          frontier = case when ${matches} then ${after.toBytes()}::bytea else frontier end
-      where id = 1
-      returning (size = ${after.size} and frontier = ${after.toBytes()}::bytea) as applied, size, frontier
-    ), e as (
-      insert into ledger_entries (seq, type, parties, canonical, leaf_hash, created_at)
-      select v.seq, v.type, v.parties, v.canonical, v.leaf_hash, v.created_at
-      from (values ${entryRows}) as v(seq, type, parties, canonical, leaf_hash, created_at), u where u.applied
-    )${insertNodes}
-    select applied, size, frontier from u`.execute(trx);
-  const row = rows[0];
-  if (!row) throw new TreeStorageError('ledger_state has no row');
-  return row.applied ? { applied: true } : { applied: false, locked: frontierOf(row.size, row.frontier) };
 }
 
 /** Fetches the given complete nodes in one query; throws TreeStorageError if one is missing. */

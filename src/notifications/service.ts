@@ -153,7 +153,7 @@ export function createNotificationsService(deps: Deps) {
   ): Promise<{ webhook: WebhookView; secret: string; created: boolean; receipt: Receipt }> {
     const url = await checkWebhook(actor, state, rawUrl);
     const secret = newSecret();
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
       const key = await keys.activeKey(trx, state);
       const replaced = await queries.deleteWebhook(trx, state);
@@ -202,7 +202,7 @@ export function createNotificationsService(deps: Deps) {
 
   async function removeWebhook(actor: Actor, state: string, within?: (trx: Trx) => Promise<void>): Promise<{ receipt: Receipt }> {
     authorize(actor, 'webhook.change', { state });
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       if (!(await queries.deleteWebhook(trx, state))) throw notFound('webhook');
       const receipt = await ledger.append(trx, { type: WEBHOOK_EVENTS.removed, actor, parties: [state], subject: { state } });
       await within?.(trx);

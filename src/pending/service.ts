@@ -131,7 +131,7 @@ export function createPendingService({
 
   async function setPolicy(actor: Actor, state: string, on: boolean): Promise<{ policy: { state: string; dualControl: boolean }; receipt: Receipt | null }> {
     authorize(actor, 'policy.change', { state });
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const was = await dualControl(trx, state);
       if (was === on) return { policy: { state, dualControl: on }, receipt: null };
       await trx
@@ -146,7 +146,7 @@ export function createPendingService({
 
   /** Records a change for a second user to approve (the caller is already authorised to propose it). */
   async function propose(actor: Actor, state: string, action: PendingAction, target: string | null, content: unknown): Promise<{ pendingChange: PendingChangeView; receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       // FOR SHARE on the state: a concurrent withdrawal waits, so its hook sees (and closes) this change.
       if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
       const key = await keys.activeKey(trx, state);
@@ -203,7 +203,7 @@ export function createPendingService({
 
   /** Marks an expired change expired (with its ledger entry); a no-op if it is not. */
   async function expireIfDue(id: string): Promise<void> {
-    await db.transaction().execute(async (trx) => {
+    await ledger.change(db, async (trx) => {
       const row = await trx.selectFrom('pending_changes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row || row.status !== 'pending' || statusAt(row, clock()) !== 'expired') return;
       await trx.updateTable('pending_changes').set({ status: 'expired', decided_at: clock() }).where('id', '=', id).execute();
@@ -239,7 +239,7 @@ export function createPendingService({
     };
 
     if (!approve) {
-      await db.transaction().execute(settle);
+      await ledger.change(db, settle);
       return { pendingChange: await view(db, actor, decided!), receipt: receipt! };
     }
     const applier = appliers.get(row.action as PendingAction);

@@ -234,7 +234,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     if (input.respondBy && new Date(input.respondBy) <= now) {
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       // Both participations are locked (shared) in one statement; the sender's is decided first.
       // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
       const participating = await states.lockParticipatingAll(trx, [from, input.to]);
@@ -300,7 +300,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           responses: [],
           disclosure: { consents: [], effective: [] },
         };
-        // The ledger append comes last: it holds the ledger's row lock until commit.
+        // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
         const receipt = await ledger.append(trx, {
           type: REQUEST_EVENTS.sent,
           actor,
@@ -349,7 +349,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     idempotencyKey: string | undefined,
     extra?: { body?: string | undefined },
   ): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       // The policy decides before the idempotency layer, so a replay is authorised like the original call.
       await authorizeParty(trx, actor, id, RULES[what].by, what);
       return idempotency.run(trx, actor, idempotencyKey, scope, request, async () => {
@@ -395,7 +395,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         const counterpart = role === 'sender' ? row.recipient_state : row.sender_state;
         await notify(trx, updated, counterpart, type);
         const request = await fullView(trx, updated, now, await consentsOf(trx, id));
-        // The ledger append comes last: it holds the ledger's row lock until commit.
+        // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
         const receipt = await ledger.append(trx, {
           type,
           actor,
@@ -423,7 +423,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     audience: string,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: { consents: RequestView['disclosure']; receipt: Receipt | null }; replayed: boolean }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       await authorizeParty(trx, actor, id, 'either', 'consent to disclose');
       return idempotency.run<{ consents: RequestView['disclosure']; receipt: Receipt | null }>(trx, actor, idempotencyKey, `POST /v1/requests/${id}/disclosure-consents`, { audience }, async () => {
         const row = await load(trx, id, true);
@@ -491,7 +491,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
    * point of contact in the domain (one more per elapsed deadline).
    */
   async function sweep(): Promise<{ expired: number; escalated: number }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const now = clock();
       const expired = await expireDue(trx, now);
       const soonest = new Date(now.getTime() - Math.min(...Object.values(ackSla)) * 60_000);

@@ -52,7 +52,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
 
   async function join(actor: Actor, state: string): Promise<{ participation: Participation; created: boolean; receipt?: Receipt }> {
     requireOwnDelegate(actor, state);
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
       if (row?.status === 'participating') return { participation: await participation(trx, state), created: false };
       const now = clock();
@@ -86,7 +86,7 @@ export function createStatesService({ db, clock, keys, ledger }: Deps) {
    */
   async function withdraw(actor: Actor, state: string, within?: (trx: Trx) => Promise<void>): Promise<{ participation: Participation; receipt: Receipt }> {
     requireOwnDelegate(actor, state);
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await trx.selectFrom('states').select('status').where('code', '=', state).forUpdate().executeTakeFirst();
       if (row?.status !== 'participating') throw conflict(`${state} is not participating`);
       await within?.(trx);

@@ -166,7 +166,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
       deactivated_at: null,
     };
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await ledger.change(db, async (trx) => {
         if (organization && !(await organizations.isAccredited(organization, trx, true))) throw notAccredited();
         await trx.insertInto('users').values(row).execute();
         const receipt = await record(trx, actor, USER_EVENTS.registered, row, {}, { issuer, subject: input.subject, displayName: input.displayName, nominationRef: input.nominationRef ?? null });
@@ -192,7 +192,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
   }
 
   async function update(actor: Actor, id: string, patch: UserPatch): Promise<{ user: UserView; receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await visible(trx, actor, id, true);
       if (row.status !== 'active') throw conflict('the user is deactivated');
       const role = patch.role ?? row.role;
@@ -234,7 +234,7 @@ export function createUsersService({ db, clock, ledger, sealKey, identityKey, de
   }
 
   async function deactivate(actor: Actor, id: string): Promise<{ user: UserView; receipt: Receipt }> {
-    return db.transaction().execute(async (trx) => {
+    return ledger.change(db, async (trx) => {
       const row = await visible(trx, actor, id, true);
       authorize(actor, 'users.deactivate', { user: target(actor, row) });
       if (row.status === 'deactivated') throw conflict('the user is already deactivated');

@@ -201,17 +201,49 @@ describe('contacts: bad input gets a clear error and loses nothing', () => {
 
   it('a failing ledger append fails the change: nothing is written', async () => {
     await h.sql(`create function fail_append() returns trigger language plpgsql as $$ begin raise exception 'ledger unavailable'; end $$`);
-    await h.sql(`create trigger fail_append before insert on ledger_entries for each row execute function fail_append()`);
+    await h.sql(`create trigger fail_append before insert on ledger_queue for each row execute function fail_append()`);
     try {
       const before = await snapshot();
       const res = await create(fra, 'FRA', sampleContact());
       expect(res.statusCode).toBe(500);
       expect(res.json()).toMatchObject({ type: PROBLEM + 'internal', detail: expect.not.stringContaining('ledger unavailable') });
       expect(await snapshot()).toBe(before);
+      expect(await h.sql('select id from ledger_queue')).toEqual([]);
     } finally {
-      await h.sql(`drop trigger fail_append on ledger_entries`);
+      await h.sql(`drop trigger fail_append on ledger_queue`);
       await h.sql(`drop function fail_append()`);
     }
+  });
+
+  it('a failing integration answers an error but keeps the committed change and its queued entry, integrated once the fault is gone', async () => {
+    await h.sql(`create function fail_integrate() returns trigger language plpgsql as $$ begin raise exception 'tree unavailable'; end $$`);
+    await h.sql(`create trigger fail_integrate before insert on ledger_entries for each row execute function fail_integrate()`);
+    const size = async () => Number((await h.sql<{ size: string }>('select size from ledger_state'))[0]!.size);
+    const sizeBefore = await size();
+    let contactId: string;
+    try {
+      const res = await create(fra, 'FRA', sampleContact());
+      expect(res.statusCode).toBe(500);
+      expect(res.json().detail).not.toContain('tree unavailable');
+      // The change committed; its entry waits in the queue, without an index.
+      const queued = await h.sql<{ body: string }>('select body from ledger_queue');
+      expect(queued).toHaveLength(1);
+      const body = JSON.parse(queued[0]!.body);
+      expect(body).toMatchObject({ type: 'contact.created', parties: ['FRA'] });
+      expect(body).not.toHaveProperty('index');
+      contactId = body.subject.contact;
+      expect((await h.request({ method: 'GET', url: `/v1/contacts/${contactId}`, token: fra })).statusCode).toBe(200);
+      expect(await size()).toBe(sizeBefore);
+    } finally {
+      await h.sql(`drop trigger fail_integrate on ledger_entries`);
+      await h.sql(`drop function fail_integrate()`);
+    }
+    // The background loop's pass integrates it.
+    expect(await h.service.services.ledger.integrate(h.service.database.db)).toBe(1);
+    expect(await size()).toBe(sizeBefore + 1);
+    expect(await h.sql('select id from ledger_queue')).toEqual([]);
+    const entry = await h.sql<{ canonical: string }>(`select canonical from ledger_entries where seq = ${sizeBefore}`);
+    expect(JSON.parse(entry[0]!.canonical)).toMatchObject({ index: sizeBefore, type: 'contact.created', subject: { state: 'FRA', contact: contactId } });
   });
 
   it('refuses writes for a state that has not joined', async () => {

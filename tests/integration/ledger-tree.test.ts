@@ -86,20 +86,41 @@ describe('the Merkle tree maintained on append', () => {
     }
   });
 
-  it('rolls the tree back with the change: a failed transaction leaves no entry, node or state behind', async () => {
+  it('rolls the entry back with the change: a failed change leaves no queued entry, entry, node or state behind', async () => {
     const before = await readFrontier(h.database.db);
     const nodes = await h.sql<{ n: number }>('select count(*)::int as n from ledger_tree_nodes');
+    const ledger = h.service.services.ledger;
     await expect(
-      h.database.db.transaction().execute(async (trx) => {
-        await h.service.services.ledger.append(trx, { type: 'test.doomed' as LedgerEventType, actor: system, parties: [], subject: {} });
+      ledger.change(h.database.db, async (trx) => {
+        await ledger.append(trx, { type: 'test.doomed' as LedgerEventType, actor: system, parties: [], subject: {} });
         throw new Error('the change fails after its append');
       }),
     ).rejects.toThrow('the change fails');
+    expect(await h.sql('select id from ledger_queue')).toEqual([]);
     const after = await readFrontier(h.database.db);
     expect(after.size).toBe(before.size);
     expect(toHex(after.root())).toBe(toHex(before.root()));
     expect(await h.sql<{ n: number }>('select count(*)::int as n from ledger_tree_nodes')).toEqual(nodes);
     expect(await h.sql(`select seq from ledger_entries where type = 'test.doomed'`)).toEqual([]);
+  });
+
+  it('appends only inside ledger.change(), and a receipt has no index before the change returns', async () => {
+    const ledger = h.service.services.ledger;
+    const event = { type: 'test.rule' as LedgerEventType, actor: system, parties: [], subject: {} };
+    await expect(h.database.db.transaction().execute((trx) => ledger.append(trx, event))).rejects.toThrow(/only inside ledger.change/);
+    let early: unknown;
+    const receipt = await ledger.change(h.database.db, async (trx) => {
+      const r = await ledger.append(trx, event);
+      try {
+        early = r.index;
+      } catch (err) {
+        early = err;
+      }
+      return r;
+    });
+    expect(String(early)).toMatch(/has no index yet/);
+    expect(receipt.index).toBe((await readFrontier(h.database.db)).size - 1);
+    expect(JSON.parse(JSON.stringify(receipt))).toEqual({ index: receipt.index, leafHash: receipt.leafHash });
   });
 
   it('stays one consistent tree under concurrent writers', async () => {

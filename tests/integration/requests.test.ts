@@ -227,6 +227,35 @@ describe('idempotency', () => {
   });
 });
 
+describe('the receipt after a failed integration', () => {
+  it('a send whose integration failed is committed; the retry with the same key returns its receipt once integrated', async () => {
+    await h.sql(`create function fail_integrate() returns trigger language plpgsql as $$ begin raise exception 'tree unavailable'; end $$`);
+    await h.sql(`create trigger fail_integrate before insert on ledger_entries for each row execute function fail_integrate()`);
+    const headers = { 'idempotency-key': 'send-integrate-1' };
+    const size = async () => Number((await h.sql<{ size: string }>('select size from ledger_state'))[0]!.size);
+    const sizeBefore = await size();
+    try {
+      const res = await send({}, tok.FRA, headers);
+      expect(res.statusCode).toBe(500);
+      expect(await h.sql('select id from ledger_queue')).toHaveLength(1);
+      // The stored result names the queued entry, not an index it does not have.
+      expect(await size()).toBe(sizeBefore);
+    } finally {
+      await h.sql(`drop trigger fail_integrate on ledger_entries`);
+      await h.sql(`drop function fail_integrate()`);
+    }
+    const retry = await send({}, tok.FRA, headers);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().receipt).toEqual({ index: sizeBefore, leafHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await size()).toBe(sizeBefore + 1);
+    const entry = JSON.parse((await h.sql<{ canonical: string }>('select canonical from ledger_entries where seq = $1', [sizeBefore]))[0]!.canonical);
+    expect(entry).toMatchObject({ index: sizeBefore, type: 'request.sent', subject: { request: retry.json().request.id } });
+    const again = await send({}, tok.FRA, headers);
+    expect(again.json()).toEqual(retry.json());
+  });
+});
+
 describe('time: SLA, escalation and expiry (injected clock)', () => {
   it('an unacknowledged urgent request becomes overdue and escalates to the next point of contact, once per deadline while there is one', async () => {
     const id = (await send()).json().request.id;

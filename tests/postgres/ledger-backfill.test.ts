@@ -87,7 +87,7 @@ describe('migration 0003 on an existing ledger', () => {
 
     const system: Actor = { role: 'secretariat', sub: 'after-migration', state: null };
     const ledger = createLedgerService({ clock: () => new Date(), commitmentKey: new Uint8Array(32), ...ledgerSettings({ ledgerSigningSeed: new Uint8Array(32).fill(8) }) });
-    const receipt = await handle.db.transaction().execute((trx) => ledger.append(trx, { type: 'test.after' as LedgerEventType, actor: system, parties: [], subject: {} }));
+    const receipt = await ledger.change(handle.db, (trx) => ledger.append(trx, { type: 'test.after' as LedgerEventType, actor: system, parties: [], subject: {} }));
     expect(receipt.index).toBe(n);
     await ledger.checkpoints.sign(handle.db, 'now');
     const report = await verifyLedger(new DatabaseSource(handle), { key: parseVerifierKey(ledger.checkpoints.verifierKeyString), mode: 'full' });

@@ -31,6 +31,9 @@ beforeAll(async () => {
   await h.sql(`grant usage on schema public to ${role}`);
   await h.sql(`grant select, insert on ${LEDGER_TABLES.join(', ')} to ${role}`);
   await h.sql(`grant select, update on ledger_state to ${role}`);
+  // The queue of entries waiting for their index (migration 0018): queued by changes, deleted once integrated.
+  await h.sql(`grant select, insert, delete on ledger_queue to ${role}`);
+  await h.sql(`grant usage on sequence ledger_queue_id_seq to ${role}`);
   // What the log knows of its witnesses (migration 0014) is status, updated in place.
   await h.sql(`grant select, insert, update on ledger_witness_state to ${role}`);
   const url = new URL(h.url!);
@@ -69,7 +72,7 @@ describe('the application role', () => {
 
   it('runs the ledger with these privileges: appends, signs a checkpoint, and the result verifies', async () => {
     const ledger = createLedgerService({ clock: () => new Date(), commitmentKey: new Uint8Array(32), ...ledgerSettings({ ledgerSigningSeed: new Uint8Array(32).fill(5) }) });
-    for (let i = 0; i < 3; i++) await appDb.db.transaction().execute((trx) => ledger.append(trx, { type: 'test.role' as LedgerEventType, actor: system, parties: ['FRA'], subject: {} }));
+    for (let i = 0; i < 3; i++) await ledger.change(appDb.db, (trx) => ledger.append(trx, { type: 'test.role' as LedgerEventType, actor: system, parties: ['FRA'], subject: {} }));
     const { checkpoint } = await ledger.checkpoints.sign(appDb.db, 'now');
     expect(checkpoint!.treeSize).toBe(3);
     const report = await verifyLedger(new DatabaseSource(appDb), { key: parseVerifierKey(ledger.checkpoints.verifierKeyString), mode: 'full' });
@@ -86,6 +89,20 @@ describe('the application role', () => {
     expect(await refusal('delete from ledger_state')).toBe('42501');
     expect(await refusal('truncate ledger_state')).toBe('42501');
     expect(await refusal('update ledger_state set size = 0')).toBe('P0001'); // it may update the row, but the tree never shrinks
+  });
+
+  it('cannot drop or rewrite a queued entry before it is integrated (the queue trigger)', async () => {
+    await h.sql(`insert into ledger_queue (body, created_at) values ('{}', now())`);
+    try {
+      expect(await refusal('delete from ledger_queue')).toBe('P0001');
+      expect(await refusal(`update ledger_queue set body = '{"forged":true}'`)).toBe('42501');
+      expect(await refusal('truncate ledger_queue')).toBe('42501');
+      expect((await app.query('select count(*)::int as n from ledger_queue')).rows[0].n).toBe(1);
+    } finally {
+      await h.sql(`alter table ledger_queue disable trigger ledger_queue_guard`);
+      await h.sql(`delete from ledger_queue`);
+      await h.sql(`alter table ledger_queue enable trigger ledger_queue_guard`);
+    }
   });
 
   it('cannot switch the protections off', async () => {
