@@ -5,7 +5,7 @@
  *   leaf hash = SHA-256(0x00 || UTF-8(RFC 8785 canonical JSON of the entry))   (RFC 9162 §2.1.1)
  */
 import canonicalizeModule from 'canonicalize';
-import { sha256, utf8 } from '../crypto/index.ts';
+import { sha256PrefixedUtf8 } from '../tlog/crypto.ts';
 
 export interface LedgerEntry {
   /** Format version. */
@@ -36,9 +36,7 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
-const LEAF_PREFIX = new Uint8Array([0x00]);
-
-/** RFC 9162 leaf hash of canonical entry bytes. */
+/** RFC 9162 leaf hash of canonical entry bytes: SHA-256(0x00 || UTF-8). */
 export function leafHash(canonical: string): Uint8Array {
-  return sha256(LEAF_PREFIX, utf8(canonical));
+  return sha256PrefixedUtf8(0x00, canonical);
 }

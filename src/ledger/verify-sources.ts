@@ -193,7 +193,16 @@ export class DatabaseSource implements LedgerSource {
           yield { index: Number(r.seq), error: 'the stored entry is not JSON' };
           return;
         }
-        yield { index: Number(r.seq), leafHash: Buffer.from(r.leaf_hash).toString('hex'), entry, canonical: r.canonical };
+        const bytes = r.leaf_hash;
+        yield {
+          index: Number(r.seq),
+          get leafHash() {
+            return Buffer.from(bytes).toString('hex');
+          },
+          leafHashBytes: bytes,
+          entry,
+          canonical: r.canonical,
+        };
       }
       if (rows.length < DB_CHUNK) return;
     }

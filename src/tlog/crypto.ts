@@ -3,6 +3,7 @@
  * (no libsodium start-up): SHA-256, Ed25519 (RFC 8032) and constant-time
  * comparison. Pure functions; any party can use them without the service.
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createPrivateKey, createPublicKey, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject } from 'node:crypto';
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
@@ -19,10 +20,25 @@ const encoder = new TextEncoder();
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
 export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
+/** node:crypto's one-shot hash (Node >= 20.12): no Hash object per call; createHash otherwise. */
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+
 export function sha256(...parts: Uint8Array[]): Uint8Array {
+  if (oneShot) {
+    const d = oneShot('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength); // a plain Uint8Array view, no copy
+  }
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());
+}
+
+/** SHA-256 of one prefix byte followed by a string's UTF-8 bytes (an RFC 9162 leaf), without an intermediate copy. */
+export function sha256PrefixedUtf8(prefix: number, text: string): Uint8Array {
+  const buf = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
+  buf[0] = prefix;
+  buf.write(text, 1, 'utf8');
+  return sha256(buf);
 }
 
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

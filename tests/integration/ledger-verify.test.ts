@@ -91,4 +91,30 @@ describe('npm run ledger:verify', () => {
     expect(stdout).toMatch(/^ledger verified \(.*full mode\): checkpoint of 10 entries/);
     expect(stderr).toBe(''); // piped: no progress lines
   });
+  it('verifies over HTTP an entry whose parsed form does not serialise back to its canonical text (integer-like keys), and still fails a changed one', async () => {
+    // JSON.parse puts integer-like keys first, so JSON.stringify of the served entry differs from its
+    // RFC 8785 text ("10" sorts before "9"): the verifier must fall back to canonicalising it.
+    const ledger = h.service.services.ledger;
+    await h.database.db.transaction().execute((trx) =>
+      ledger.appendAll(trx, [{ type: 'test.keys' as never, actor: { role: 'secretariat', sub: 'keys', state: null }, parties: ['FRA'], subject: { '9': 'b', '10': 'a', z: 'c' } }]),
+    );
+    await h.request({ method: 'POST', url: '/v1/ledger/checkpoint', token: h.token('auditor') });
+    const row = (await h.sql<{ seq: string; canonical: string }>(`select seq, canonical from ledger_entries where type = 'test.keys'`))[0]!;
+    expect(row.canonical).toContain('"subject":{"10":"a","9":"b","z":"c"}');
+    expect(JSON.stringify(JSON.parse(row.canonical))).not.toBe(row.canonical);
+    const ok = await runCli(['--url', url, '--token', h.token('auditor'), '--public-key', vkey, '--state', statePath('keys.json'), '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.output.join('\n'))).toMatchObject({ ok: true });
+    // The same entry changed at rest: both serialisations miss its leaf hash.
+    await h.sql(`alter table ledger_entries disable trigger ledger_entries_append_only`);
+    try {
+      await h.sql(`update ledger_entries set canonical = replace(canonical, '"10":"a"', '"10":"A"') where seq = ${row.seq}`);
+      const bad = await runCli(['--url', url, '--token', h.token('auditor'), '--public-key', vkey, '--state', statePath('keys-bad.json'), '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.output.join('\n')).failure).toMatchObject({ firstBadIndex: Number(row.seq) });
+    } finally {
+      await h.sql(`update ledger_entries set canonical = $1 where seq = ${row.seq}`, [row.canonical]);
+      await h.sql(`alter table ledger_entries enable trigger ledger_entries_append_only`);
+    }
+  });
 });
