@@ -19,7 +19,7 @@ export interface PoolStats {
 export interface MetricsDeps {
   db: Db;
   clock: Clock;
-  ledger: Pick<LedgerService, 'size' | 'checkpoints'>;
+  ledger: Pick<LedgerService, 'size' | 'queued' | 'checkpoints'>;
   /** The pg pool's counters; absent with the embedded database (one connection, no pool). */
   pool?: (() => PoolStats) | undefined;
 }
@@ -62,6 +62,11 @@ export function createMetricsService({ db, clock, ledger, pool }: MetricsDeps) {
     help: 'Ledger entries not yet covered by a signed checkpoint (integration lag)',
     registers: [registry],
   });
+  const ledgerQueued = new Gauge({
+    name: 'poc_ledger_queued_entries',
+    help: 'Entries of committed changes waiting for the integrator (near 0; growing means integration is failing)',
+    registers: [registry],
+  });
   const checkpointSize = new Gauge({ name: 'poc_ledger_checkpoint_tree_size', help: 'Tree size of the latest signed checkpoint', registers: [registry] });
   const checkpointAge = new Gauge({
     name: 'poc_ledger_checkpoint_age_seconds',
@@ -78,10 +83,11 @@ export function createMetricsService({ db, clock, ledger, pool }: MetricsDeps) {
   const roundAge = new Gauge({ name: 'poc_reachability_round_age_seconds', help: 'Age of the latest reachability round', labelNames: ['exercise'] as const, registers: [registry] });
 
   async function readDatabaseFigures(): Promise<void> {
-    const [backlog, size, checkpoint, round] = await Promise.all([outboxBacklog(db), ledger.size(db), ledger.checkpoints.latest(db), latestRound(db)]);
+    const [backlog, size, queued, checkpoint, round] = await Promise.all([outboxBacklog(db), ledger.size(db), ledger.queued(db), ledger.checkpoints.latest(db), latestRound(db)]);
     outboxDepth.set(backlog.pending);
     outboxAge.set(backlog.oldest ? seconds(backlog.oldest) : 0);
     ledgerSize.set(size);
+    ledgerQueued.set(queued);
     ledgerUncovered.set(size - (checkpoint?.treeSize ?? 0));
     checkpointSize.set(checkpoint?.treeSize ?? 0);
     checkpointAge.reset();

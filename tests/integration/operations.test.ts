@@ -80,6 +80,7 @@ describe('GET /metrics (Prometheus)', () => {
       'poc_outbox_pending',
       'poc_outbox_oldest_pending_age_seconds',
       'poc_ledger_entries',
+      'poc_ledger_queued_entries',
       'poc_ledger_uncovered_entries',
       'poc_ledger_checkpoint_tree_size',
       'poc_ledger_checkpoint_age_seconds',
@@ -116,6 +117,7 @@ describe('GET /metrics (Prometheus)', () => {
     expect(requestCount(after, route)).toBe(3);
     expect(requestCount(after, { route: '(unmatched)', status_code: '404' })).toBe(1);
     expect(value(after, 'poc_ledger_entries')).toBeGreaterThan(ledgerBefore);
+    expect(value(after, 'poc_ledger_queued_entries')).toBe(0); // every change waited for its entry's integration
     expect(value(after, 'poc_outbox_pending')).toBeGreaterThan(value(before, 'poc_outbox_pending')!);
     expect(value(after, 'poc_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(value(after, 'poc_reachability_round_targets', { exercise: 'false' })).toBe(3); // one challenge per point of contact in the domain
