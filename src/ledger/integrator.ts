@@ -25,12 +25,45 @@ import type { Db } from '../db/index.ts';
 import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
 import type { QueuedReceipt, Receipt } from './receipt.ts';
 import { ledgerDb } from './tables.ts';
-import { lockFrontier, MAX_BATCH_ENTRIES, type EntryRow } from './tree-store.ts';
-import { writeAppends } from './tree-store.ts';
-import type { Node } from './merkle.ts';
+import type { CompactRange } from './merkle.ts';
+import { lockFrontier, MAX_BATCH_ENTRIES, writeAppends, type AppendBatch } from './tree-store.ts';
 
 /** A queued entry's body: the entry without its index. */
 export type QueuedBody = Omit<LedgerEntry, 'index'>;
+
+/** An entry to be given its index: its body, its time, and the queued row it comes from (if any). */
+export interface Unsequenced {
+  body: QueuedBody;
+  at: Date;
+  queueId?: string;
+}
+
+/**
+ * Gives entries the next indices on `range` (mutated: it ends as the state
+ * after them): each entry's canonical text, leaf hash and the nodes it
+ * completes, in batches of at most MAX_BATCH_ENTRIES, with their receipts.
+ * Shared by the integrator and the direct bulk path (appendAll).
+ */
+export function sequenceEntries(range: CompactRange, items: readonly Unsequenced[]): { batches: AppendBatch[]; receipts: Receipt[] } {
+  const receipts: Receipt[] = [];
+  const batches: AppendBatch[] = [];
+  let batch: AppendBatch | undefined;
+  for (const { body, at, queueId } of items) {
+    const index = range.size;
+    const canonical = canonicalJson({ ...body, index });
+    const hash = leafHash(canonical);
+    if (batch && batch.entries.length === MAX_BATCH_ENTRIES) {
+      batch.after = range.clone(); // the state at the end of the full batch
+      batch = undefined;
+    }
+    if (!batch) batches.push((batch = { entries: [], nodes: [], after: range }));
+    batch.nodes.push(...range.append(hash));
+    batch.entries.push({ seq: index, type: body.type, parties: body.parties, canonical, leaf_hash: hash, created_at: at, ...(queueId !== undefined ? { queue_id: queueId } : {}) });
+    receipts.push({ index, leafHash: toHex(hash) });
+  }
+  // The last batch's `after` is `range` itself, now final.
+  return { batches, receipts };
+}
 
 /** A settled ticket's entry was not found, queued or integrated: it never committed (or the queue was tampered with). */
 export class LostTicketError extends Error {
@@ -72,19 +105,10 @@ export function createIntegrator({ batchSize = MAX_BATCH_ENTRIES }: { batchSize?
       const rows = await ledgerDb(trx).selectFrom('ledger_queue').select(['id', 'body', 'created_at']).orderBy('id').limit(batchSize).execute();
       const done = new Map<string, Receipt>();
       if (rows.length === 0) return { done, full: false };
-      const entries: EntryRow[] = [];
-      const nodes: Node[] = [];
-      for (const row of rows) {
-        const index = range.size;
-        const body = JSON.parse(row.body) as QueuedBody;
-        const canonical = canonicalJson({ ...body, index });
-        const hash = leafHash(canonical);
-        nodes.push(...range.append(hash));
-        const id = String(row.id);
-        entries.push({ seq: index, type: body.type, parties: body.parties, canonical, leaf_hash: hash, created_at: new Date(row.created_at), queue_id: id });
-        done.set(id, { index, leafHash: toHex(hash) });
-      }
-      await writeAppends(trx, [{ entries, nodes, after: range }]);
+      const items = rows.map((r) => ({ body: JSON.parse(r.body) as QueuedBody, at: new Date(r.created_at), queueId: String(r.id) }));
+      const { batches, receipts } = sequenceEntries(range, items);
+      items.forEach((item, i) => done.set(item.queueId, receipts[i]!));
+      await writeAppends(trx, batches);
       // After the entries are written: the queue's trigger lets a row go only once an entry names it.
       await ledgerDb(trx).deleteFrom('ledger_queue').where('id', 'in', [...done.keys()]).execute();
       return { done, full: rows.length === batchSize };

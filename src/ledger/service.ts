@@ -21,16 +21,15 @@ import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { createIntegrator, type QueuedBody } from './integrator.ts';
+import { createIntegrator, sequenceEntries, type QueuedBody } from './integrator.ts';
 import { collectReceipts, QueuedReceipt, type Receipt } from './receipt.ts';
 import { ledgerDb } from './tables.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import { createCheckpointer, type CheckpointPolicy, type StoredCheckpoint } from './checkpoints.ts';
-import { canonicalJson, leafHash, type LedgerEntry } from './entry.ts';
+import { canonicalJson, type LedgerEntry } from './entry.ts';
 import type { LedgerEventType } from './events.ts';
-import type { CompactRange, Node } from './merkle.ts';
 import { createWitnessing } from './witnesses.ts';
-import { lockFrontier, MAX_BATCH_ENTRIES, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends, type AppendBatch } from './tree-store.ts';
+import { lockFrontier, storedConsistencyProof, storedInclusionProof, treeSize, writeAppends } from './tree-store.ts';
 
 export type { Receipt } from './receipt.ts';
 
@@ -112,31 +111,6 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   /** The receipts of each open change's queued entries (change() settles them after its commit). */
   const queuedIn = new WeakMap<Trx, QueuedReceipt[]>();
 
-  /** Builds the entries of `events` on `range` (mutated: it ends as the state after them). */
-  function build(range: CompactRange, events: readonly LedgerEvent[], commitments: (string | undefined)[]): { batches: AppendBatch[]; receipts: Receipt[] } {
-    const receipts: Receipt[] = [];
-    const batches: AppendBatch[] = [];
-    let batch: AppendBatch | undefined;
-    for (const [i, event] of events.entries()) {
-      const index = range.size;
-      const at = clock();
-      const entry: LedgerEntry = { ...buildBody(event, at, commitments[i]), index };
-      const canonical = canonicalJson(entry);
-      const hash = leafHash(canonical);
-      if (batch && batch.entries.length === MAX_BATCH_ENTRIES) {
-        batch.after = range.clone(); // the state at the end of the full batch
-        batch = undefined;
-      }
-      if (!batch) batches.push((batch = { entries: [], nodes: [], after: range }));
-      const nodes: Node[] = range.append(hash);
-      batch.entries.push({ seq: index, type: entry.type, parties: entry.parties, canonical, leaf_hash: hash, created_at: at });
-      batch.nodes.push(...nodes);
-      receipts.push({ index, leafHash: toHex(hash) });
-    }
-    // The last batch's `after` is `range` itself, now final.
-    return { batches, receipts };
-  }
-
   /**
    * A state change with its ledger entries: opens the transaction, runs
    * `fn` (which appends with append()), commits, then waits for the entries
@@ -185,7 +159,13 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   async function appendAll(trx: Trx, events: readonly LedgerEvent[]): Promise<Receipt[]> {
     const commitments = events.map(commitmentOf);
     const range = await lockFrontier(trx);
-    const { batches, receipts } = build(range, events, commitments);
+    const { batches, receipts } = sequenceEntries(
+      range,
+      events.map((event, i) => {
+        const at = clock();
+        return { body: buildBody(event, at, commitments[i]), at };
+      }),
+    );
     await writeAppends(trx, batches);
     return receipts;
   }
