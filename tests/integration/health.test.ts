@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startHarness, type Harness } from '../harness.ts';
+import { helmetHeaders } from '../../src/http/security-headers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -27,6 +28,17 @@ describe('health and documentation', () => {
     });
     const docs = await h.request({ method: 'GET', url: '/docs/' });
     expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it('sends every header helmet sets (recorded once at start-up) on answers and refusals alike', async () => {
+    const expected = helmetHeaders();
+    expect(Object.keys(expected).length).toBeGreaterThanOrEqual(10);
+    expect(expected).toMatchObject({ 'cross-origin-opener-policy': 'same-origin', 'referrer-policy': 'no-referrer', 'x-dns-prefetch-control': 'off' });
+    for (const res of [await h.request({ method: 'GET', url: '/healthz' }), await h.request({ method: 'GET', url: '/v1/no-such-route' }), await h.request({ method: 'GET', url: '/v1/contacts/x' })]) {
+      expect(res.statusCode === 200 || res.statusCode >= 400).toBe(true);
+      expect(res.headers).toMatchObject(expected);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
   });
 
   it('GET /readyz reports the database reachable and migrated', async () => {
