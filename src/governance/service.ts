@@ -175,7 +175,8 @@ export function createGovernanceService({ db, clock, keys, ledger, states, obser
           deadline,
           created_at: now,
         })
-        .onConflict((oc) => oc.columns(['kind', 'dedupe_key']).where('status', '=', 'open').doNothing())
+        // The arbiter index's predicate as a literal: a parameter ($n) cannot prove it once the statement is prepared with a generic plan.
+        .onConflict((oc) => oc.columns(['kind', 'dedupe_key']).where('status', '=', sql.lit('open')).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!inserted) throw conflict(`an open ${input.kind} proposal for the same subject already exists`);
