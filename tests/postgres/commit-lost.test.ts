@@ -22,10 +22,12 @@ beforeAll(async () => {
   h.database.pool!.on('acquire', (client) => {
     if (wrapped.has(client)) return;
     wrapped.add(client);
-    const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<unknown>;
+    // Statements arrive as text or, prepared (src/db/index.ts), as { name, text, values }.
+    type Statement = string | { text: string };
+    const query = client.query.bind(client) as (statement: Statement, params?: unknown[]) => Promise<unknown>;
     const lose = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-    (client as unknown as { query: typeof query }).query = async (text: string, params?: unknown[]) => {
-      if (text !== 'commit' || !armed) return query(text, params);
+    (client as unknown as { query: typeof query }).query = async (text: Statement, params?: unknown[]) => {
+      if ((typeof text === 'string' ? text : text.text) !== 'commit' || !armed) return query(text, params);
       const when = armed;
       armed = undefined;
       if (when === 'before-commit') {
