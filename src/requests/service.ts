@@ -25,7 +25,7 @@ import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
 import { KeyUnavailableError, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
-import type { LedgerService, Receipt } from '../ledger/service.ts';
+import { LEDGER_ENTRY_CTE, type LedgerService, type Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
@@ -212,18 +212,56 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
    * (wrapped), whether the recipient has a webhook, and the recipient's
    * contacts serving the domain in escalation order (as contactsInDomain).
    */
-  async function sendContext(trx: Trx, from: string, to: string, domain: Domain) {
-    const { rows } = await sql<WrappedKeyRow & { code: string; has_webhook: boolean; pocs: string[] }>`
+  interface SendContext {
+    senderKey: WrappedKeyRow | null;
+    recipientKey: WrappedKeyRow | null;
+    hasWebhook: boolean;
+    pocs: string[];
+  }
+  type ContextRow = WrappedKeyRow & { code: string; has_webhook: boolean | null; pocs: string[] | null };
+  const contextOf = (rows: readonly ContextRow[], from: string, to: string): SendContext => {
+    const keyOf = (code: string) => {
+      const r = rows.find((x) => x.code === code);
+      return r?.id ? { id: r.id, kek_id: r.kek_id, wrapped_key: r.wrapped_key } : null;
+    };
+    const recipient = rows.find((x) => x.code === to);
+    return { senderKey: keyOf(from), recipientKey: keyOf(to), hasWebhook: recipient?.has_webhook === true, pocs: recipient?.pocs ?? [] };
+  };
+
+  /**
+   * The usual send in one statement: locks (shared) both states' participation
+   * rows AND their active key rows, and reads the keys, the recipient's
+   * webhook and its points of contact. Locking the key rows is what makes the
+   * keys safe to use although they are read in the same statement as the
+   * locks: a rotation or withdrawal that changed a key while this statement
+   * waited makes PostgreSQL re-check the locked rows, the key is no longer
+   * active, its state drops out of the result, and the caller falls back to
+   * the two-statement path (lock, then read with a new snapshot). Undefined
+   * when either state is missing (not participating, no active key, changed).
+   */
+  async function lockedSendContext(trx: Trx, from: string, to: string, domain: Domain): Promise<{ participating: Set<string>; ctx: SendContext } | undefined> {
+    const { rows } = await sql<ContextRow & { status: string }>`
+      select s.code, s.status, k.id, k.kek_id, k.wrapped_key,
+        case when s.code = ${to}::text then exists (select 1 from webhooks w where w.state_code = ${to}::text) end as has_webhook,
+        case when s.code = ${to}::text then array(select c.id::text from contacts c where c.state_code = ${to}::text and ${domain}::text = any(c.domains) order by c.created_at, c.id) end as pocs
+      from states s
+      join state_keys k on k.state_code = s.code and k.status = 'active'
+      where s.code in (${from}::text, ${to}::text)
+      order by s.code
+      for share of s, k`.execute(trx);
+    if (rows.length !== 2 || rows.some((r) => r.status !== 'participating')) return undefined;
+    return { participating: new Set([from, to]), ctx: contextOf(rows, from, to) };
+  }
+
+  /** After the participation locks (a new snapshot): the keys, the recipient's webhook and points of contact. */
+  async function sendContext(trx: Trx, from: string, to: string, domain: Domain): Promise<SendContext> {
+    const { rows } = await sql<ContextRow>`
       select s.code, k.id, k.kek_id, k.wrapped_key,
         exists (select 1 from webhooks w where w.state_code = ${to}) as has_webhook,
         array(select c.id::text from contacts c where c.state_code = ${to} and ${domain}::text = any(c.domains) order by c.created_at, c.id) as pocs
       from (values (${from}::text), (${to}::text)) as s(code)
       left join state_keys k on k.state_code = s.code and k.status = 'active'`.execute(trx);
-    const keyOf = (code: string) => {
-      const r = rows.find((x) => x.code === code);
-      return r?.id ? { id: r.id, kek_id: r.kek_id, wrapped_key: r.wrapped_key } : null;
-    };
-    return { senderKey: keyOf(from), recipientKey: keyOf(to), hasWebhook: rows[0]?.has_webhook === true, pocs: rows[0]?.pocs ?? [] };
+    return contextOf(rows, from, to);
   }
 
   async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
@@ -235,9 +273,11 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
     return ledger.change(db, async (trx) => {
-      // Both participations are locked (shared) in one statement; the sender's is decided first.
+      // Both participations are locked (shared); the sender's is decided first. Usually one statement
+      // also reads the keys and the recipient's channels (lockedSendContext); otherwise lock, then read.
       // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
-      const participating = await states.lockParticipatingAll(trx, [from, input.to]);
+      const fast = await lockedSendContext(trx, from, input.to, input.domain);
+      const participating = fast?.participating ?? (await states.lockParticipatingAll(trx, [from, input.to]));
       if (!participating.has(from)) throw conflict(`${from} is not participating; join first`);
       return idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
         if (!participating.has(input.to)) throw conflict(`${input.to} is not participating in the directory`);
@@ -247,7 +287,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         }
         // Read after the participation locks (a new snapshot), so a rotation or withdrawal that committed
         // before them is seen, and none can start before this transaction ends.
-        const ctx = await sendContext(trx, from, input.to, input.domain);
+        const ctx = fast?.ctx ?? (await sendContext(trx, from, input.to, input.domain));
         if (!ctx.senderKey) throw new KeyUnavailableError(`state ${from} has no active data key`);
         const key = keys.unwrap(ctx.senderKey);
         const id = randomUUID();
@@ -281,9 +321,30 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           { state: input.to, type: 'request.sent', subject: { requestId: id }, link: link(id), exercise: row.exercise, targets: { webhook: true, contactIds: ctx.pocs.slice(0, 1) } },
           { key: ctx.recipientKey ? keys.unwrap(ctx.recipientKey) : null, hasWebhook: ctx.hasWebhook },
         );
-        // The request and its notification in one statement.
-        if (messages.length > 0) await trx.with('m', (w) => w.insertInto('notification_outbox').values(messages)).insertInto('requests').values(row).execute();
-        else await trx.insertInto('requests').values(row).execute();
+        // The request, its notification and its ledger entry in one statement.
+        const entry = ledger.fusedEntry(trx, {
+          type: REQUEST_EVENTS.sent,
+          actor,
+          parties: [from, input.to],
+          subject: { request: id },
+          facts: {
+            type: row.type,
+            urgency: row.urgency,
+            domain: row.domain,
+            tlp: row.tlp,
+            language: row.language,
+            exercise: row.exercise,
+            ...(row.relates_to ? { relatesTo: row.relates_to } : {}),
+          },
+          content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
+        });
+        const withEntry = trx.with(LEDGER_ENTRY_CTE, entry.cte);
+        const inserted =
+          messages.length > 0
+            ? await withEntry.with('m', (w) => w.insertInto('notification_outbox').values(messages)).insertInto('requests').values(row).returning(entry.ticket).executeTakeFirstOrThrow()
+            : await withEntry.insertInto('requests').values(row).returning(entry.ticket).executeTakeFirstOrThrow();
+        // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
+        const receipt = entry.receipt(inserted);
         const request: RequestView = {
           ...metadata(row, now),
           domain: input.domain,
@@ -300,23 +361,6 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           responses: [],
           disclosure: { consents: [], effective: [] },
         };
-        // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
-        const receipt = await ledger.append(trx, {
-          type: REQUEST_EVENTS.sent,
-          actor,
-          parties: [from, input.to],
-          subject: { request: id },
-          facts: {
-            type: row.type,
-            urgency: row.urgency,
-            domain: row.domain,
-            tlp: row.tlp,
-            language: row.language,
-            exercise: row.exercise,
-            ...(row.relates_to ? { relatesTo: row.relates_to } : {}),
-          },
-          content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
-        });
         return { status: 201, body: { request, receipt } };
       });
     });

@@ -6,6 +6,7 @@ import { CompactRange, MemoryTree } from '../../src/ledger/merkle.ts';
 import { readFrontier, storedConsistencyProof, storedInclusionProof, storedRoot } from '../../src/ledger/tree-store.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 import type { LedgerEventType } from '../../src/ledger/events.ts';
+import { LEDGER_ENTRY_CTE } from '../../src/ledger/service.ts';
 
 let h: Harness;
 const system: Actor = { role: 'secretariat', sub: 'test-system', state: null };
@@ -121,6 +122,33 @@ describe('the Merkle tree maintained on append', () => {
     expect(String(early)).toMatch(/has no index yet/);
     expect(receipt.index).toBe((await readFrontier(h.database.db)).size - 1);
     expect(JSON.parse(JSON.stringify(receipt))).toEqual({ index: receipt.index, leafHash: receipt.leafHash });
+  });
+
+  it("writes a fused entry with the change's own statement, and refuses one outside a change or without its receipt taken", async () => {
+    const ledger = h.service.services.ledger;
+    const db = h.database.db;
+    const event = { type: 'test.fused' as LedgerEventType, actor: system, parties: ['FRA'], subject: { n: 'fused' } };
+    await expect(db.transaction().execute(async (trx) => ledger.fusedEntry(trx, event))).rejects.toThrow(/only inside ledger.change/);
+    const size = (await readFrontier(db)).size;
+    // Written but its receipt never taken: the change fails and leaves nothing (no entry, no queued row).
+    await expect(
+      ledger.change(db, async (trx) => {
+        const entry = ledger.fusedEntry(trx, event);
+        await trx.with(LEDGER_ENTRY_CTE, entry.cte).selectFrom(LEDGER_ENTRY_CTE).select('id').execute();
+      }),
+    ).rejects.toThrow(/without taking its receipt/);
+    expect(await ledger.queued(db)).toBe(0);
+    expect((await readFrontier(db)).size).toBe(size);
+    // Taken: one entry, with this event's body, at the next index.
+    const receipt = await ledger.change(db, async (trx) => {
+      const entry = ledger.fusedEntry(trx, event);
+      const row = await trx.with(LEDGER_ENTRY_CTE, entry.cte).selectNoFrom(entry.ticket).executeTakeFirstOrThrow();
+      return entry.receipt(row);
+    });
+    expect(receipt.index).toBe(size);
+    const stored = await ledger.list(db, system, size, 1);
+    expect(stored.entries[0]!.entry).toMatchObject({ type: 'test.fused', parties: ['FRA'], subject: { n: 'fused' } });
+    await expectTreeMatches(await treeFromEntries());
   });
 
   it('stays one consistent tree under concurrent writers', async () => {

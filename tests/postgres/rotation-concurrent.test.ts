@@ -53,6 +53,69 @@ describe('rotation under concurrent reads (real PostgreSQL)', () => {
     expect(keys.map((k) => k.status)).toEqual(['destroyed', 'active']);
   });
 
+  it('state key rotation under concurrent sends: every request is sealed under the key that ends active, and reads back', async () => {
+    const deu = h.token('delegate', 'DEU');
+    const sent: { id: string; token: string; subject: string }[] = [];
+    let finished = false;
+    const rotation = h.service.services.rotation.rotateStateKey('FRA', { batchSize: 5 }).finally(() => {
+      finished = true;
+    });
+    const sender = async (from: 'FRA' | 'DEU', token: string) => {
+      for (let i = 0; !finished || i < 3; i++) {
+        const subject = `${from} ${i} ${Math.random()}`;
+        const payload = { to: from === 'FRA' ? 'DEU' : 'FRA', domain: 'technical', type: 'request-for-information', urgency: 'priority', subject, incidentSummary: 'Scanning.', ask: 'Advise.', tlp: 'AMBER', language: 'en' };
+        const res = await h.request({ method: 'POST', url: '/v1/requests', token, payload });
+        expect(res.statusCode).toBe(201);
+        sent.push({ id: res.json().request.id, token, subject });
+      }
+    };
+    await Promise.all([rotation, sender('FRA', fra), sender('FRA', fra), sender('DEU', deu), sender('DEU', deu)]);
+    expect(sent.length).toBeGreaterThan(12);
+    const stale = await h.sql<{ n: number }>(`select count(*)::int as n from requests r join state_keys k on k.id = r.key_id where k.status <> 'active'`);
+    expect(stale[0]!.n).toBe(0);
+    for (const r of sent) {
+      const res = await h.request({ method: 'GET', url: `/v1/requests/${r.id}`, token: r.token });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().subject).toBe(r.subject);
+    }
+  });
+
+  it("a send that waits for a rotation's lock uses the key the rotation made active, not the one it read before waiting", async () => {
+    const { keys } = h.service.services;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    // The first step of a rotation, held open: FRA's participation locked, its key retired, a new one active.
+    const rotation = h.database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('states').select('status').where('code', '=', 'FRA').forUpdate().execute();
+      await trx.updateTable('state_keys').set({ status: 'retired' }).where('state_code', '=', 'FRA').where('status', '=', 'active').execute();
+      const fresh = await keys.createStateKey(trx, 'FRA');
+      locked();
+      await gate;
+      return fresh;
+    });
+    await holding;
+    const payload = { to: 'DEU', domain: 'technical', type: 'request-for-information', urgency: 'priority', subject: 'During rotation', incidentSummary: 'Scanning.', ask: 'Advise.', tlp: 'AMBER', language: 'en' };
+    const send = h.request({ method: 'POST', url: '/v1/requests', token: fra, payload });
+    // The send's statement has started (its snapshot still shows the old key) and waits for the lock.
+    for (let i = 0; ; i++) {
+      const waiting = await h.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%for share of%'`);
+      if (waiting[0]!.n > 0) break;
+      if (i > 200) throw new Error('the send never waited for the lock');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    release();
+    const fresh = await rotation;
+    const res = await send;
+    expect(res.statusCode).toBe(201);
+    const row = await h.sql<{ key_id: string }>(`select key_id from requests where id = '${res.json().request.id}'`);
+    expect(row[0]!.key_id).toBe(fresh.id);
+    expect((await h.request({ method: 'GET', url: `/v1/requests/${res.json().request.id}`, token: fra })).json().subject).toBe('During rotation');
+    // Finish the rotation so the next tests see one active key and no retired one.
+    await h.service.services.rotation.rotateStateKey('FRA', { batchSize: 50 });
+  });
+
   it('master key rotation by a second instance: every concurrent read on the first succeeds', async () => {
     const config = loadConfig({
       NODE_ENV: 'test',
