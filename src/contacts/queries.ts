@@ -2,6 +2,7 @@
 import { CompiledQuery, sql, type Selectable } from 'kysely';
 import type { Queryable } from '../db/index.ts';
 import type { ContactsTable } from '../db/schema.ts';
+import { LEDGER_ENTRY_CTE, type FusedEntry } from '../ledger/service.ts';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type ContactRowWithKey = ContactRow & { kek_id: string | null; wrapped_key: Uint8Array | null };
@@ -81,8 +82,9 @@ export function listSealedUnderOtherKey(q: Queryable, state: string, keyId: stri
   return withKey(q).where('contacts.state_code', '=', state).where('contacts.key_id', '!=', keyId).orderBy('contacts.id').limit(limit).forUpdate('contacts').skipLocked().execute();
 }
 
-export async function insert(q: Queryable, row: ContactRow): Promise<void> {
-  await q.insertInto('contacts').values(row).execute();
+/** The contact and its ledger entry (ledger.fusedEntry) in one statement; returns the entry's ticket row. */
+export async function insertWithEntry(q: Queryable, row: ContactRow, entry: Pick<FusedEntry, 'cte' | 'ticket'>): Promise<{ ledger_ticket: string }> {
+  return q.with(LEDGER_ENTRY_CTE, entry.cte).insertInto('contacts').values(row).returning(entry.ticket).executeTakeFirstOrThrow();
 }
 
 export async function update(q: Queryable, id: string, values: Partial<ContactRow>): Promise<void> {

@@ -166,8 +166,21 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const seesNote = (actor: Actor, row: ContactRow) => permits(actor, 'contacts.read-note', { state: row.state_code });
   const rowKey = (row: ContactRowWithKey) => keys.unwrap({ id: row.key_id, kek_id: row.kek_id, wrapped_key: row.wrapped_key });
   /** The ledger entry of a change to a contact: its state is the party. */
+  const event = (actor: Actor, type: LedgerEventType, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}): LedgerEvent => ({
+    type,
+    actor,
+    parties: [state],
+    subject: { state, contact },
+    ...rest,
+  });
   const record = (trx: Trx, actor: Actor, type: LedgerEventType, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
-    ledger.append(trx, { type, actor, parties: [state], subject: { state, contact }, ...rest });
+    ledger.append(trx, event(actor, type, state, contact, rest));
+
+  /** The participation locked, then the active key read (a new snapshot): the fallback of lockParticipationWithKey. */
+  async function lockedKey(trx: Trx, state: string): Promise<Key> {
+    if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
+    return keys.activeKey(trx, state);
+  }
 
   /**
    * A contact the caller may change, locked: 404 unless the caller may see it
@@ -209,8 +222,8 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     const { domains, visibility = 'confidential', ...fields } = input;
     const plain: Plain = { ...fields, phone: e164(fields.phone, state), publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
     return ledger.change(db, async (trx) => {
-        if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
-        const key = await keys.activeKey(trx, state);
+        // Usually one statement locks the participation and reads the key; otherwise lock, then read.
+        const key = (await keys.lockParticipationWithKey(trx, state)) ?? (await lockedKey(trx, state));
         const id = randomUUID();
         const now = clock();
         const row: ContactRow = {
@@ -229,8 +242,9 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
           created_at: now,
           updated_at: now,
         };
-        await queries.insert(trx, row);
-        const receipt = await record(trx, actor, CONTACT_EVENTS.created, state, id, { facts: { domains, visibility }, content: { ...plain, domains } });
+        // The contact and its ledger entry in one statement.
+        const entry = ledger.fusedEntry(trx, event(actor, CONTACT_EVENTS.created, state, id, { facts: { domains, visibility }, content: { ...plain, domains } }));
+        const receipt = entry.receipt(await queries.insertWithEntry(trx, row, entry));
         await within?.(trx);
         return { contact: view(row, plain, true, key), receipt };
       })

@@ -7,6 +7,7 @@ import { generateKey, unwrapKey, wrapKey, type Key } from '../crypto/index.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import type { Queryable, Trx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
+import { sql } from 'kysely';
 
 export class KeyUnavailableError extends Error {}
 
@@ -68,6 +69,27 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
       .executeTakeFirst();
     if (!row) throw new KeyUnavailableError(`state ${state} has no active data key`);
     return unwrap(row);
+  }
+
+  /**
+   * A change's usual start in one statement: locks (shared) the state's
+   * participation row AND its active key row, and returns the key. Locking
+   * the key row is what makes the key safe to use although it is read in the
+   * locking statement: a rotation or withdrawal that changed it while this
+   * statement waited makes PostgreSQL re-check the locked rows, the key is no
+   * longer active and nothing is returned. Undefined then, or when the state
+   * does not participate: the caller falls back to the lock, then
+   * activeKey() (a new snapshot), which decides and reports the case.
+   */
+  async function lockParticipationWithKey(trx: Trx, state: string): Promise<Key | undefined> {
+    const { rows } = await sql<WrappedKeyRow & { status: string }>`
+      select s.status, k.id, k.kek_id, k.wrapped_key
+      from states s
+      join state_keys k on k.state_code = s.code and k.status = 'active'
+      where s.code = ${state}
+      for share of s, k`.execute(trx);
+    const row = rows[0];
+    return row?.status === 'participating' ? unwrap(row) : undefined;
   }
 
   /** Crypto-shredding: the wrapped keys are erased; nothing can decrypt the state's data afterwards. */
@@ -139,7 +161,7 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     }
   }
 
-  return { verifyMasterKeys, unwrap, createStateKey, activeKey, keyById, destroyStateKeys, destroyKeys };
+  return { verifyMasterKeys, unwrap, createStateKey, activeKey, lockParticipationWithKey, keyById, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;

@@ -80,7 +80,7 @@ describe('rotation under concurrent reads (real PostgreSQL)', () => {
     }
   });
 
-  it("a send that waits for a rotation's lock uses the key the rotation made active, not the one it read before waiting", async () => {
+  it("a send and a new contact that wait for a rotation's lock use the key the rotation made active, not the one they read before waiting", async () => {
     const { keys } = h.service.services;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -98,10 +98,12 @@ describe('rotation under concurrent reads (real PostgreSQL)', () => {
     await holding;
     const payload = { to: 'DEU', domain: 'technical', type: 'request-for-information', urgency: 'priority', subject: 'During rotation', incidentSummary: 'Scanning.', ask: 'Advise.', tlp: 'AMBER', language: 'en' };
     const send = h.request({ method: 'POST', url: '/v1/requests', token: fra, payload });
-    // The send's statement has started (its snapshot still shows the old key) and waits for the lock.
+    const contact = sampleContact();
+    const create = h.request({ method: 'POST', url: '/v1/states/FRA/contacts', token: fra, payload: contact });
+    // Both statements have started (their snapshots still show the old key) and wait for the lock.
     for (let i = 0; ; i++) {
-      const waiting = await h.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%for share of%'`);
-      if (waiting[0]!.n > 0) break;
+      const waiting = await h.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%for share of s, k%'`);
+      if (waiting[0]!.n >= 2) break;
       if (i > 200) throw new Error('the send never waited for the lock');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -112,6 +114,12 @@ describe('rotation under concurrent reads (real PostgreSQL)', () => {
     const row = await h.sql<{ key_id: string }>(`select key_id from requests where id = '${res.json().request.id}'`);
     expect(row[0]!.key_id).toBe(fresh.id);
     expect((await h.request({ method: 'GET', url: `/v1/requests/${res.json().request.id}`, token: fra })).json().subject).toBe('During rotation');
+    const created = await create;
+    expect(created.statusCode).toBe(201);
+    const id = created.json().contact.id;
+    expect((await h.sql<{ key_id: string }>(`select key_id from contacts where id = '${id}'`))[0]!.key_id).toBe(fresh.id);
+    expect((await h.request({ method: 'GET', url: `/v1/contacts/${id}`, token: fra })).json().email).toBe(contact.email);
+    contacts.push({ id, email: contact.email });
     // Finish the rotation so the next tests see one active key and no retired one.
     await h.service.services.rotation.rotateStateKey('FRA', { batchSize: 50 });
   });
