@@ -7,6 +7,7 @@ import { idParams, limitQuery, problemSchema, receiptSchema, stateCode } from '.
 import { DOMAINS } from '../vocabulary.ts';
 import type { RequestsService } from './service.ts';
 import { DECISIONS, REQUEST_STATUSES, REQUEST_TYPES, requestTemplate, TLP_LEVELS, UN_LANGUAGES, URGENCIES, type AdoptedTemplate } from './templates.ts';
+import { fastSerialized } from '../http/serializer.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -74,7 +75,7 @@ const listItemSchema = z.object({
   subject: z.string().nullable().optional(),
 });
 
-const mutation = z.object({ request: requestSchema, receipt: receiptSchema });
+const mutation = fastSerialized(z.object({ request: requestSchema, receipt: receiptSchema }));
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema } as const;
 const idempotencyHeaders = z.object({
   'idempotency-key': z.string().regex(IDEMPOTENCY_KEY_PATTERN, '1-255 visible ASCII characters').optional().describe('Retries with the same key and body return the original result'),
