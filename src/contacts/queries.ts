@@ -1,8 +1,8 @@
 /** SQL for contacts. Rows carry ciphertexts; decryption happens in the service. */
 import { CompiledQuery, sql, type Selectable } from 'kysely';
-import type { Queryable } from '../db/index.ts';
+import { insertValues, runStatement, type Queryable } from '../db/index.ts';
 import type { ContactsTable } from '../db/schema.ts';
-import { LEDGER_ENTRY_CTE, type FusedEntry } from '../ledger/service.ts';
+import type { FusedEntry } from '../ledger/service.ts';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type ContactRowWithKey = ContactRow & { kek_id: string | null; wrapped_key: Uint8Array | null };
@@ -83,8 +83,12 @@ export function listSealedUnderOtherKey(q: Queryable, state: string, keyId: stri
 }
 
 /** The contact and its ledger entry (ledger.fusedEntry) in one statement; returns the entry's ticket row. */
-export async function insertWithEntry(q: Queryable, row: ContactRow, entry: Pick<FusedEntry, 'cte' | 'ticket'>): Promise<{ ledger_ticket: string }> {
-  return q.with(LEDGER_ENTRY_CTE, entry.cte).insertInto('contacts').values(row).returning(entry.ticket).executeTakeFirstOrThrow();
+export async function insertWithEntry(q: Queryable, row: ContactRow, entry: Pick<FusedEntry, 'cteText' | 'ticketText'>): Promise<{ ledger_ticket: string }> {
+  const params: unknown[] = [];
+  const text = `with ${entry.cteText(params)} ${insertValues('contacts', [row as unknown as Record<string, unknown>], params)} returning ${entry.ticketText}`;
+  const [inserted] = await runStatement<{ ledger_ticket: string }>(q, text, params);
+  if (!inserted) throw new Error('the contact insert returned no row');
+  return inserted;
 }
 
 export async function update(q: Queryable, id: string, values: Partial<ContactRow>): Promise<void> {

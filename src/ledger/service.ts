@@ -20,7 +20,7 @@ import type { Clock } from '../clock.ts';
 import { configSchema, type Config, type WitnessSetting } from '../config.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { commitment, toBase64, toHex } from '../crypto/index.ts';
-import type { Db, Queryable, Trx } from '../db/index.ts';
+import { insertValues, type Db, type Queryable, type Trx } from '../db/index.ts';
 import { createIntegrator, sequenceEntries, type QueuedBody } from './integrator.ts';
 import { collectReceipts, QueuedReceipt, type Receipt } from './receipt.ts';
 import { ledgerDb } from './tables.ts';
@@ -50,6 +50,10 @@ export const LEDGER_ENTRY_CTE = 'ledger_entry';
 export interface FusedEntry {
   /** The expression of the `LEDGER_ENTRY_CTE` common table expression. */
   cte: () => RawBuilder<{ id: string }>;
+  /** The same common table expression as text (`ledger_entry as (…)`) for a statement built without Kysely; its values are appended to `params`. */
+  cteText(params: unknown[]): string;
+  /** The returned column as text, for such a statement. */
+  ticketText: string;
   /** The queued entry's id, to be returned by the statement as `ledger_ticket`. */
   ticket: AliasedRawBuilder<string, 'ledger_ticket'>;
   /** The entry's receipt, from the statement's returned row. */
@@ -187,6 +191,10 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     pending.add(unclaimed);
     return {
       cte: () => sql<{ id: string }>`(insert into ledger_queue (body, created_at) values (${body}, ${at}) returning id)`,
+      cteText(params) {
+        return `${LEDGER_ENTRY_CTE} as (${insertValues('ledger_queue', [{ body, created_at: at }], params)} returning id)`;
+      },
+      ticketText: `(select id::text from ${LEDGER_ENTRY_CTE}) as ledger_ticket`,
       ticket: sql<string>`(select id::text from ${sql.table(LEDGER_ENTRY_CTE)})`.as('ledger_ticket'),
       receipt(row) {
         if (!pending.delete(unclaimed)) throw new Error('ledger.fusedEntry(): receipt() taken twice');

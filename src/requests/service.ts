@@ -19,13 +19,13 @@ import { actsFor, authorize, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { isDatabaseUnavailable } from '../db/index.ts';
+import { insertValues, isDatabaseUnavailable, runStatement } from '../db/index.ts';
 import type { NotificationOutboxTable, RequestsTable } from '../db/schema.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
 import { KeyUnavailableError, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
-import { LEDGER_ENTRY_CTE, type LedgerService, type Receipt } from '../ledger/service.ts';
+import type { LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
@@ -338,11 +338,11 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
           },
           content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
         });
-        const withEntry = trx.with(LEDGER_ENTRY_CTE, entry.cte);
-        const inserted =
-          messages.length > 0
-            ? await withEntry.with('m', (w) => w.insertInto('notification_outbox').values(messages)).insertInto('requests').values(row).returning(entry.ticket).executeTakeFirstOrThrow()
-            : await withEntry.insertInto('requests').values(row).returning(entry.ticket).executeTakeFirstOrThrow();
+        const params: unknown[] = [];
+        const ctes = [entry.cteText(params), ...(messages.length > 0 ? [`m as (${insertValues('notification_outbox', messages, params)})`] : [])];
+        const text = `with ${ctes.join(', ')} ${insertValues('requests', [row as unknown as Record<string, unknown>], params)} returning ${entry.ticketText}`;
+        const [inserted] = await runStatement<{ ledger_ticket: string }>(trx, text, params);
+        if (!inserted) throw new Error('the request insert returned no row');
         // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
         const receipt = entry.receipt(inserted);
         const request: RequestView = {
