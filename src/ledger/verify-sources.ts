@@ -10,6 +10,8 @@ import { addSignatureLines } from '../tlog/cosignature.ts';
 import { ledgerDb } from './tables.ts';
 import { storedConsistencyProof, storedInclusionProof, treeSize } from './tree-store.ts';
 import { SourceError, type LedgerSource, type SourceEntry, type SourceGap } from './verify.ts';
+import type { RawEntryChunk } from './leaf-checker.ts';
+import { HASH_BYTES } from './merkle.ts';
 
 const PAGE = 1000;
 /** Entries per HTTP page for the secretariat and auditors. */
@@ -134,6 +136,8 @@ export class DatabaseSource implements LedgerSource {
   constructor(
     private readonly database: DatabaseHandle,
     description = 'database',
+    /** Rows per read (tests use small chunks to cross chunk boundaries). */
+    private readonly chunk = DB_CHUNK,
   ) {
     this.description = description;
   }
@@ -175,13 +179,13 @@ export class DatabaseSource implements LedgerSource {
 
   async *entries(from: number): AsyncIterable<SourceEntry | SourceGap> {
     const fetchChunk = (at: number) =>
-      this.database.db.selectFrom('ledger_entries').select(['seq', 'canonical', 'leaf_hash']).where('seq', '>=', at).orderBy('seq').limit(DB_CHUNK).execute();
+      this.database.db.selectFrom('ledger_entries').select(['seq', 'canonical', 'leaf_hash']).where('seq', '>=', at).orderBy('seq').limit(this.chunk).execute();
     let pending = fetchChunk(from);
     for (;;) {
       const rows = await pending;
       const last = rows.at(-1);
       // Read ahead: the next chunk travels while this one is hashed.
-      if (rows.length === DB_CHUNK && last) {
+      if (rows.length === this.chunk && last) {
         pending = fetchChunk(Number(last.seq) + 1);
         pending.catch(() => undefined); // awaited on the next turn; not an unhandled rejection if iteration stops first
       }
@@ -204,7 +208,33 @@ export class DatabaseSource implements LedgerSource {
           canonical: r.canonical,
         };
       }
-      if (rows.length < DB_CHUNK) return;
+      if (rows.length < this.chunk) return;
+    }
+  }
+
+  /** The same rows as entries(), unparsed, a chunk at a time (one chunk read ahead): for the verifier's worker thread. */
+  async *rawEntries(from: number): AsyncIterable<RawEntryChunk> {
+    const fetchChunk = (at: number) =>
+      this.database.db.selectFrom('ledger_entries').select(['seq', 'canonical', 'leaf_hash']).where('seq', '>=', at).orderBy('seq').limit(this.chunk).execute();
+    let pending = fetchChunk(from);
+    for (;;) {
+      const rows = await pending;
+      const last = rows.at(-1);
+      if (rows.length === this.chunk && last) {
+        pending = fetchChunk(Number(last.seq) + 1);
+        pending.catch(() => undefined);
+      }
+      const leafHashes = new Uint8Array(HASH_BYTES * rows.length);
+      const indices: number[] = [];
+      const texts: string[] = [];
+      rows.forEach((r, i) => {
+        indices.push(Number(r.seq));
+        texts.push(r.canonical);
+        // A stored hash of the wrong length cannot match: it is sent as 32 bytes of 0xff, so the entry fails as "does not hash to its leaf hash".
+        leafHashes.set(r.leaf_hash.length === HASH_BYTES ? r.leaf_hash : new Uint8Array(HASH_BYTES).fill(0xff), HASH_BYTES * i);
+      });
+      if (rows.length > 0) yield { indices, texts, leafHashes };
+      if (rows.length < this.chunk) return;
     }
   }
 

@@ -24,6 +24,7 @@
  */
 import { toHex } from '../crypto/index.ts';
 import { canonicalJson, leafHash } from './entry.ts';
+import { createLeafChecker, type CheckedChunk, type RawEntryChunk } from './leaf-checker.ts';
 import { CompactRange, HASH_BYTES, verifyConsistency, verifyInclusion, VerificationError } from './merkle.ts';
 import { decodeBase64, encodeBase64, formatVerifierKey, NoteError, openCheckpoint, type VerifierKey } from './note.ts';
 import { verifyCosignatures, type CosignerKey } from '../tlog/cosignature.ts';
@@ -59,6 +60,12 @@ export interface LedgerSource {
   checkpoints(): AsyncIterable<string>;
   /** Entries from `from`, by ascending index. */
   entries(from: number): AsyncIterable<SourceEntry | SourceGap>;
+  /**
+   * Optional, for full verification: the same entries as raw chunks (their
+   * stored texts and leaf hashes, unparsed), checked on a worker thread
+   * (leaf-checker.ts) while the next chunk is read.
+   */
+  rawEntries?(from: number): AsyncIterable<RawEntryChunk>;
   inclusionProof(index: number, treeSize: number): Promise<Uint8Array[]>;
   consistencyProof(from: number, to: number): Promise<Uint8Array[]>;
 }
@@ -270,12 +277,17 @@ export async function verifyLedger(source: LedgerSource, opts: VerifyOptions): P
 }
 
 /** Recomputes each entry's leaf hash; fails naming the entry if anything about it is off. */
-function checkEntry(item: SourceEntry | SourceGap, expected: number | undefined): Uint8Array {
-  if ('error' in item) return fail(item.index, `entry ${item.index} cannot be served: ${item.error}`);
-  const { index } = item;
+/** The next entry must be the one at `expected`: none missing, none served twice. */
+function checkPosition(index: number, expected: number | undefined): void {
   if (expected !== undefined && index !== expected) {
     fail(expected, index > expected ? `entry ${expected} is missing (the log continues with entry ${index})` : `entry ${index} is served again at position ${expected}`);
   }
+}
+
+function checkEntry(item: SourceEntry | SourceGap, expected: number | undefined): Uint8Array {
+  if ('error' in item) return fail(item.index, `entry ${item.index} cannot be served: ${item.error}`);
+  const { index } = item;
+  checkPosition(index, expected);
   const entry = item.entry as { index?: unknown } | null;
   if (typeof entry !== 'object' || entry === null) return fail(index, `entry ${index} is not a JSON object`);
   if (entry.index !== index) fail(index, `the entry at position ${index} says it is entry ${String(entry.index)}`);
@@ -340,9 +352,7 @@ async function checkAllEntries(
     if (range.size === latestSize) frontierAtLatest = range.clone();
   };
 
-  await checkSignedRoots(); // size 0
-  for await (const item of source.entries(0)) {
-    const hash = checkEntry(item, range.size);
+  const consume = async (hash: Uint8Array) => {
     if (sampled.has(range.size)) sampled.set(range.size, hash);
     range.append(hash);
     since.push(hash);
@@ -350,6 +360,35 @@ async function checkAllEntries(
     if (range.size % 100_000 === 0) progress(`${range.size} entries checked`);
     // Only at checkpoint sizes (and the latest one): not one await per entry.
     if (range.size === latestSize || (next < expectations.length && expectations[next]!.size === range.size)) await checkSignedRoots();
+  };
+
+  await checkSignedRoots(); // size 0
+  if (source.rawEntries) {
+    // Parsing and leaf hashing on a worker thread, one chunk ahead of the tree.
+    const checker = createLeafChecker();
+    try {
+      const consumeChunk = async (chunk: RawEntryChunk, checked: CheckedChunk) => {
+        const count = checked.bad ? checked.bad.offset : chunk.indices.length;
+        for (let i = 0; i <= count && i < chunk.indices.length; i++) {
+          const index = chunk.indices[i]!;
+          checkPosition(index, range.size);
+          if (i === count) fail(index, checked.bad!.message);
+          await consume(checked.hashes.subarray(HASH_BYTES * i, HASH_BYTES * (i + 1)));
+        }
+      };
+      let ahead: { chunk: RawEntryChunk; checked: Promise<CheckedChunk> } | undefined;
+      for await (const chunk of source.rawEntries(0)) {
+        const checked = checker.check(chunk);
+        checked.catch(() => undefined); // awaited below; not unhandled if an earlier chunk fails first
+        if (ahead) await consumeChunk(ahead.chunk, await ahead.checked);
+        ahead = { chunk, checked };
+      }
+      if (ahead) await consumeChunk(ahead.chunk, await ahead.checked);
+    } finally {
+      await checker.close();
+    }
+  } else {
+    for await (const item of source.entries(0)) await consume(checkEntry(item, range.size));
   }
   if (next < expectations.length) {
     const e = expectations[next]!;

@@ -13,6 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/ledger-verify.ts';
 import { canonicalJson, leafHash } from '../../src/ledger/entry.ts';
 import { CompactRange, frontierNodes } from '../../src/ledger/merkle.ts';
+import { parseVerifierKey } from '../../src/ledger/note.ts';
+import { DatabaseSource } from '../../src/ledger/verify-sources.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'poc-tamper-'));
@@ -83,7 +86,7 @@ async function expectDetected(log: Log, firstBadIndex: number, reason: RegExp) {
   expect(http.output[1]).toBe(`first bad index: ${firstBadIndex}`);
   const db = await runCli(['--database-url', log.h.url!, '--public-key', log.vkey, '--state', log.state]);
   expect(db.code).toBe(1);
-  expect(db.report!.failure!.firstBadIndex).toBe(firstBadIndex);
+  expect(db.report!.failure).toEqual({ firstBadIndex, reason: expect.stringMatching(reason) });
 }
 
 describe('a superuser rewriting the ledger is caught by npm run ledger:verify', () => {
@@ -111,6 +114,22 @@ describe('a superuser rewriting the ledger is caught by npm run ledger:verify', 
     const forged = canonicalJson({ ...entry, type: 'contact.deleted' });
     await asDba(log.h, (sql) => sql('update ledger_entries set canonical = $1, leaf_hash = $2 where seq = 25', [forged, leafHash(forged)]).then(() => undefined));
     await expectDetected(log, 25, /^entries 0\.\.24 are proven to match the checkpoint of size 32; entry 25 does not match it/);
+  });
+
+  it('from the database in chunks smaller than the log (worker-checked, one chunk ahead): passes untouched, and names a stored text that is not JSON', async () => {
+    const log = await start('chunks');
+    const key = parseVerifierKey(log.vkey);
+    for (const chunk of [1, 7, 40, 41]) {
+      const report = await verifyLedger(new DatabaseSource(log.h.database, 'database', chunk), { key, mode: 'full' });
+      expect(report).toMatchObject({ ok: true, treeSize: 40, entriesChecked: 40 });
+    }
+    await asDba(log.h, (sql) => sql(`update ledger_entries set canonical = '{"index": 23, "type"' where seq = 23`).then(() => undefined));
+    for (const chunk of [7, 40]) {
+      const report = await verifyLedger(new DatabaseSource(log.h.database, 'database', chunk), { key, mode: 'full' });
+      expect(report.failure).toEqual({ firstBadIndex: 23, reason: 'entry 23 cannot be served: the stored entry is not JSON' });
+      expect(report.entriesChecked).toBe(23);
+    }
+    await expectDetected(log, 23, /^entry 23 cannot be served/);
   });
 
   it('deletes an entry', async () => {
