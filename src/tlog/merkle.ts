@@ -38,9 +38,16 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
   return sha256(LEAF_PREFIX, data);
 }
 
+/** One reusable input buffer for node hashes: 0x01 || left || right (no allocation per node but the digest). */
+const nodeInput = new Uint8Array(1 + 2 * 32);
+nodeInput[0] = 0x01;
+
 /** RFC 9162 interior node hash. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(NODE_PREFIX, left, right);
+  if (left.length !== 32 || right.length !== 32) return sha256(NODE_PREFIX, left, right);
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
 }
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
