@@ -39,21 +39,49 @@ export type ContactReadRow = ContactRowWithKey & { grants: unknown[] | null };
  * states (an empty list when the reader's state does not participate; null
  * when grants cannot matter). `grantsSql(owner, viewer)` is the disclosure
  * domain's SQL for those grants.
+ *
+ * The row comes back as ONE json column (row_to_json) rather than 27 typed
+ * ones: node-postgres rebuilds its per-column parsers from the row
+ * description on every execution (`addFields`, about 19 µs a read with 27
+ * columns, 12 % of the read path's CPU), and one JSON.parse is cheaper than
+ * 27 column parsers. readRow() turns bytea (hex text) and timestamps back into
+ * the types the other queries return.
  */
 export function readStatement(grantsSql: (owner: string, viewer: string) => string): string {
-  return `select c.*, k.kek_id, k.wrapped_key,
+  return `select row_to_json(r) as row from (
+    select c.*, k.kek_id, k.wrapped_key,
     case when $2::text is null or c.visibility = 'public' or c.state_code = $2::text then null
          when (select s.status from states s where s.code = $2::text) is distinct from 'participating' then '[]'::json
          else ${grantsSql('c.state_code', '$2::text')} end as grants
     from contacts c
     join state_keys k on k.id = c.key_id
     join states st on st.code = c.state_code
-    where c.id = $1::uuid and st.status = 'participating'`;
+    where c.id = $1::uuid and st.status = 'participating') r`;
+}
+
+const BYTEA_COLUMNS = ['name', 'title', 'rank', 'organization', 'email', 'phone', 'languages', 'timezone', 'availability', 'public_key', 'notes', 'email_bidx', 'verification_note', 'wrapped_key'] as const;
+const TIMESTAMP_COLUMNS = ['verified_at', 'confirmed_at', 'created_at', 'updated_at'] as const;
+
+/** A contacts row as row_to_json renders it, with bytea and timestamps converted back. */
+function readRow(json: Record<string, unknown>): ContactReadRow {
+  for (const column of BYTEA_COLUMNS) {
+    const v = json[column];
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'string' || !v.startsWith('\\x')) throw new Error(`contacts.${column}: expected bytea as hex text`);
+    json[column] = Buffer.from(v.slice(2), 'hex');
+  }
+  for (const column of TIMESTAMP_COLUMNS) {
+    const v = json[column];
+    if (typeof v === 'string') json[column] = new Date(v);
+  }
+  return json as unknown as ContactReadRow;
 }
 
 export async function findForReader(q: Queryable, statement: string, id: string, viewerState: string | null): Promise<ContactReadRow | undefined> {
-  const result = await q.executeQuery<ContactReadRow>(CompiledQuery.raw(statement, [id, viewerState]));
-  return result.rows[0];
+  const result = await q.executeQuery<{ row: Record<string, unknown> | string }>(CompiledQuery.raw(statement, [id, viewerState]));
+  const row = result.rows[0]?.row;
+  if (row === undefined) return undefined;
+  return readRow(typeof row === 'string' ? (JSON.parse(row) as Record<string, unknown>) : row);
 }
 
 export interface ListFilter {
