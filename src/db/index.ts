@@ -205,6 +205,8 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+/** SQLSTATE of poc_change_guard (migration 0019): a one-statement change found what it read changed, and wrote nothing. */
+export const CHANGE_GUARD_FAILED = 'PC001';
 
 /** SQLSTATEs meaning the server is unreachable, restarting or refusing connections, or did not answer in time. */
 const UNAVAILABLE_SQLSTATE_CLASSES = ['08']; // connection exception

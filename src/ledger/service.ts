@@ -141,14 +141,17 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
    * integrated by the next run (a retry with the same Idempotency-Key
    * returns the stored result with its receipt).
    */
-  async function change<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  async function change<T>(db: Db, fn: (trx: Trx) => Promise<T>, opts: { oneStatement?: boolean } = {}): Promise<T> {
     const queued: QueuedReceipt[] = [];
-    const result = await db.transaction().execute(async (trx) => {
+    const run = async (trx: Trx) => {
       queuedIn.set(trx, queued);
       const value = await fn(trx);
       if (unclaimedIn.get(trx)?.size) throw new Error('ledger.fusedEntry(): an entry was written without taking its receipt');
       return value;
-    });
+    };
+    // oneStatement: a change whose writes, its fused entry included, are ONE statement, which is then its
+    // own transaction (no BEGIN and COMMIT round trips). `fn` gets a handle of its own on the database.
+    const result = opts.oneStatement ? await run(db.withoutPlugins() as unknown as Trx) : await db.transaction().execute(run);
     const receipts: QueuedReceipt[] = [...queued];
     collectReceipts(result, receipts);
     await integrator.settle(db, receipts);

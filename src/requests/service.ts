@@ -19,13 +19,13 @@ import { actsFor, authorize, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { insertValues, isDatabaseUnavailable, runStatement } from '../db/index.ts';
+import { CHANGE_GUARD_FAILED, insertValues, isDatabaseUnavailable, pgErrorCode, runStatement } from '../db/index.ts';
 import type { NotificationOutboxTable, RequestsTable } from '../db/schema.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
 import { KeyUnavailableError, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
-import type { LedgerService, Receipt } from '../ledger/service.ts';
+import type { FusedEntry, LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
 import type { Domain } from '../vocabulary.ts';
@@ -239,7 +239,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
    * the two-statement path (lock, then read with a new snapshot). Undefined
    * when either state is missing (not participating, no active key, changed).
    */
-  async function lockedSendContext(trx: Trx, from: string, to: string, domain: Domain): Promise<{ participating: Set<string>; ctx: SendContext } | undefined> {
+  async function sendContextRows(q: Queryable, from: string, to: string, domain: Domain, lock: boolean): Promise<{ participating: Set<string>; ctx: SendContext } | undefined> {
     const { rows } = await sql<ContextRow & { status: string }>`
       select s.code, s.status, k.id, k.kek_id, k.wrapped_key,
         case when s.code = ${to}::text then exists (select 1 from webhooks w where w.state_code = ${to}::text) end as has_webhook,
@@ -248,7 +248,7 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
       join state_keys k on k.state_code = s.code and k.status = 'active'
       where s.code in (${from}::text, ${to}::text)
       order by s.code
-      for share of s, k`.execute(trx);
+      ${lock ? sql`for share of s, k` : sql``}`.execute(q);
     if (rows.length !== 2 || rows.some((r) => r.status !== 'participating')) return undefined;
     return { participating: new Set([from, to]), ctx: contextOf(rows, from, to) };
   }
@@ -264,6 +264,131 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     return contextOf(rows, from, to);
   }
 
+  /** A send's rows, notification and ledger event, sealed under the sender's key of `ctx`. */
+  function buildSend(actor: Actor, from: string, input: NewRequest, now: Date, ctx: SendContext) {
+    if (!ctx.senderKey) throw new KeyUnavailableError(`state ${from} has no active data key`);
+    const key = keys.unwrap(ctx.senderKey);
+    const id = randomUUID();
+    const row: RequestRow = {
+      id,
+      sender_state: from,
+      recipient_state: input.to,
+      domain: input.domain,
+      type: input.type,
+      urgency: input.urgency,
+      tlp: input.tlp,
+      language: input.language,
+      key_id: key.id,
+      subject: seal(key, input.subject, loc('requests', 'subject', id)),
+      incident_summary: seal(key, input.incidentSummary, loc('requests', 'incident_summary', id)),
+      ask: seal(key, input.ask, loc('requests', 'ask', id)),
+      respond_by: input.respondBy ? new Date(input.respondBy) : null,
+      relates_to: input.relatesTo ?? null,
+      exercise: input.exercise ?? false,
+      status: 'sent',
+      escalation_level: 0,
+      created_at: now,
+      updated_at: now,
+      acknowledged_at: null,
+      responded_at: null,
+      closed_at: null,
+      withdrawn_at: null,
+      expired_at: null,
+    };
+    const recipientKey = ctx.recipientKey ? keys.unwrap(ctx.recipientKey) : null;
+    const { rows: messages } = notifier.messages(
+      { state: input.to, type: 'request.sent', subject: { requestId: id }, link: link(id), exercise: row.exercise, targets: { webhook: true, contactIds: ctx.pocs.slice(0, 1) } },
+      { key: recipientKey, hasWebhook: ctx.hasWebhook },
+    );
+    const event: LedgerEvent = {
+      type: REQUEST_EVENTS.sent,
+      actor,
+      parties: [from, input.to],
+      subject: { request: id },
+      facts: {
+        type: row.type,
+        urgency: row.urgency,
+        domain: row.domain,
+        tlp: row.tlp,
+        language: row.language,
+        exercise: row.exercise,
+        ...(row.relates_to ? { relatesTo: row.relates_to } : {}),
+      },
+      content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
+    };
+    const request: RequestView = {
+      ...metadata(row, now),
+      domain: input.domain,
+      type: input.type,
+      urgency: input.urgency,
+      tlp: input.tlp,
+      language: input.language,
+      subject: input.subject,
+      incidentSummary: input.incidentSummary,
+      ask: input.ask,
+      respondBy: iso(row.respond_by),
+      relatesTo: row.relates_to,
+      escalationLevel: 0,
+      responses: [],
+      disclosure: { consents: [], effective: [] },
+    };
+    return { row, messages, event, request, keyIds: [key.id, recipientKey?.id ?? null] as const };
+  }
+
+  /**
+   * The request, its outbox rows and its ledger entry in one statement. With
+   * `guard` (the one-statement send), the same statement then locks both
+   * participations and the keys the rows were sealed and notified under
+   * (FOR SHARE) and checks that they still participate and are still active;
+   * if not (a rotation or withdrawal since they were read), poc_change_guard
+   * aborts the statement with SQLSTATE PC001 and nothing is written.
+   */
+  function sendStatement(built: ReturnType<typeof buildSend>, entry: FusedEntry, guard: { from: string; to: string } | null): [string, unknown[]] {
+    const params: unknown[] = [];
+    const ctes = [entry.cteText(params), ...(built.messages.length > 0 ? [`m as (${insertValues('notification_outbox', built.messages, params)})`] : [])];
+    let returning = entry.ticketText;
+    if (guard) {
+      params.push(guard.from, guard.to, built.keyIds[0], built.keyIds[1]);
+      const [from, to, senderKey, recipientKey] = [params.length - 3, params.length - 2, params.length - 1, params.length];
+      ctes.unshift(`still as (select s.code from states s join state_keys k on k.state_code = s.code and k.status = 'active'
+        where s.status = 'participating' and ((s.code = $${from}::text and k.id = $${senderKey}::text) or (s.code = $${to}::text and k.id is not distinct from $${recipientKey}::text))
+        for share of s, k)`);
+      returning += `, (select poc_change_guard(count(*) = 2, 'participation or key changed since read') from still) as guarded`;
+    }
+    return [`with ${ctes.join(', ')} ${insertValues('requests', [built.row as unknown as Record<string, unknown>], params)} returning ${returning}`, params];
+  }
+
+  /**
+   * The usual send (no Idempotency-Key, no relatesTo) as ONE statement, its
+   * own transaction: the keys and channels read without a lock, then the
+   * guarded write (sendStatement). Two round trips instead of four (BEGIN,
+   * lock and read, write, COMMIT). Undefined when this path cannot decide
+   * (a state not participating, no key, the guard failing three times): the
+   * caller takes the transactional path, which decides and reports.
+   */
+  async function sendInOneStatement(actor: Actor, from: string, input: NewRequest, now: Date) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const read = await sendContextRows(db, from, input.to, input.domain, false);
+      if (!read?.ctx.senderKey || !read.ctx.recipientKey) return undefined;
+      const built = buildSend(actor, from, input, now, read.ctx);
+      try {
+        return await ledger.change(
+          db,
+          async (q) => {
+            const entry = ledger.fusedEntry(q, built.event);
+            const [inserted] = await runStatement<{ ledger_ticket: string }>(q, ...sendStatement(built, entry, { from, to: input.to }));
+            if (!inserted) throw new Error('the request insert returned no row');
+            return { status: 201, body: { request: built.request, receipt: entry.receipt(inserted) }, replayed: false };
+          },
+          { oneStatement: true },
+        );
+      } catch (err) {
+        if (pgErrorCode(err) !== CHANGE_GUARD_FAILED) throw err;
+      }
+    }
+    return undefined;
+  }
+
   async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {
     authorize(actor, 'requests.send');
     const from = stateOf(actor)!;
@@ -272,11 +397,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     if (input.respondBy && new Date(input.respondBy) <= now) {
       throw new Problem('validation-error', 'respondBy must be in the future', { errors: [{ path: 'body.respondBy', message: 'must be in the future' }] });
     }
+    if (idempotencyKey === undefined && input.relatesTo === undefined) {
+      const sent = await sendInOneStatement(actor, from, input, now);
+      if (sent) return sent;
+    }
     return ledger.change(db, async (trx) => {
       // Both participations are locked (shared); the sender's is decided first. Usually one statement
-      // also reads the keys and the recipient's channels (lockedSendContext); otherwise lock, then read.
+      // also reads the keys and the recipient's channels (sendContextRows); otherwise lock, then read.
       // Authorization first, then the idempotency lookup: a replay is authorized exactly like the original call.
-      const fast = await lockedSendContext(trx, from, input.to, input.domain);
+      const fast = await sendContextRows(trx, from, input.to, input.domain, true);
       const participating = fast?.participating ?? (await states.lockParticipatingAll(trx, [from, input.to]));
       if (!participating.has(from)) throw conflict(`${from} is not participating; join first`);
       return idempotency.run(trx, actor, idempotencyKey, 'POST /v1/requests', input, async () => {
@@ -288,79 +417,14 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
         // Read after the participation locks (a new snapshot), so a rotation or withdrawal that committed
         // before them is seen, and none can start before this transaction ends.
         const ctx = fast?.ctx ?? (await sendContext(trx, from, input.to, input.domain));
-        if (!ctx.senderKey) throw new KeyUnavailableError(`state ${from} has no active data key`);
-        const key = keys.unwrap(ctx.senderKey);
-        const id = randomUUID();
-        const row: RequestRow = {
-          id,
-          sender_state: from,
-          recipient_state: input.to,
-          domain: input.domain,
-          type: input.type,
-          urgency: input.urgency,
-          tlp: input.tlp,
-          language: input.language,
-          key_id: key.id,
-          subject: seal(key, input.subject, loc('requests', 'subject', id)),
-          incident_summary: seal(key, input.incidentSummary, loc('requests', 'incident_summary', id)),
-          ask: seal(key, input.ask, loc('requests', 'ask', id)),
-          respond_by: input.respondBy ? new Date(input.respondBy) : null,
-          relates_to: input.relatesTo ?? null,
-          exercise: input.exercise ?? false,
-          status: 'sent',
-          escalation_level: 0,
-          created_at: now,
-          updated_at: now,
-          acknowledged_at: null,
-          responded_at: null,
-          closed_at: null,
-          withdrawn_at: null,
-          expired_at: null,
-        };
-        const { rows: messages } = notifier.messages(
-          { state: input.to, type: 'request.sent', subject: { requestId: id }, link: link(id), exercise: row.exercise, targets: { webhook: true, contactIds: ctx.pocs.slice(0, 1) } },
-          { key: ctx.recipientKey ? keys.unwrap(ctx.recipientKey) : null, hasWebhook: ctx.hasWebhook },
-        );
+        const built = buildSend(actor, from, input, now, ctx);
         // The request, its notification and its ledger entry in one statement.
-        const entry = ledger.fusedEntry(trx, {
-          type: REQUEST_EVENTS.sent,
-          actor,
-          parties: [from, input.to],
-          subject: { request: id },
-          facts: {
-            type: row.type,
-            urgency: row.urgency,
-            domain: row.domain,
-            tlp: row.tlp,
-            language: row.language,
-            exercise: row.exercise,
-            ...(row.relates_to ? { relatesTo: row.relates_to } : {}),
-          },
-          content: { subject: input.subject, incidentSummary: input.incidentSummary, ask: input.ask },
-        });
-        const params: unknown[] = [];
-        const ctes = [entry.cteText(params), ...(messages.length > 0 ? [`m as (${insertValues('notification_outbox', messages, params)})`] : [])];
-        const text = `with ${ctes.join(', ')} ${insertValues('requests', [row as unknown as Record<string, unknown>], params)} returning ${entry.ticketText}`;
-        const [inserted] = await runStatement<{ ledger_ticket: string }>(trx, text, params);
+        const entry = ledger.fusedEntry(trx, built.event);
+        const [inserted] = await runStatement<{ ledger_ticket: string }>(trx, ...sendStatement(built, entry, null));
         if (!inserted) throw new Error('the request insert returned no row');
         // The entry is queued with the change; it gets its index once the change has committed (ledger.change).
         const receipt = entry.receipt(inserted);
-        const request: RequestView = {
-          ...metadata(row, now),
-          domain: input.domain,
-          type: input.type,
-          urgency: input.urgency,
-          tlp: input.tlp,
-          language: input.language,
-          subject: input.subject,
-          incidentSummary: input.incidentSummary,
-          ask: input.ask,
-          respondBy: iso(row.respond_by),
-          relatesTo: row.relates_to,
-          escalationLevel: 0,
-          responses: [],
-          disclosure: { consents: [], effective: [] },
-        };
+        const request = built.request;
         return { status: 201, body: { request, receipt } };
       });
     });

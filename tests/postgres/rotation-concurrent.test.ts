@@ -124,6 +124,40 @@ describe('rotation under concurrent reads (real PostgreSQL)', () => {
     await h.service.services.rotation.rotateStateKey('FRA', { batchSize: 50 });
   });
 
+  it('a send whose recipient withdraws while the send waits to write: 409, and nothing of it is written', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    // A withdrawal's participation change, held open (the rest of a withdrawal does not matter here).
+    const withdrawal = h.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('states').set({ status: 'withdrawn' }).where('code', '=', 'ITA').execute();
+      locked();
+      await gate;
+    });
+    await holding;
+    const subject = `To a withdrawing state ${Math.random()}`;
+    const payload = { to: 'ITA', domain: 'technical', type: 'request-for-information', urgency: 'priority', subject, incidentSummary: 'Scanning.', ask: 'Advise.', tlp: 'AMBER', language: 'en' };
+    const requestsBefore = (await h.sql<{ n: number }>(`select count(*)::int as n from requests where recipient_state = 'ITA'`))[0]!.n;
+    const send = h.request({ method: 'POST', url: '/v1/requests', token: fra, payload });
+    for (let i = 0; ; i++) {
+      const waiting = await h.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%poc_change_guard%'`);
+      if (waiting[0]!.n > 0) break;
+      if (i > 200) throw new Error('the send never waited for the lock');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    release();
+    await withdrawal;
+    try {
+      const res = await send;
+      expect(res.statusCode).toBe(409);
+      expect((await h.sql<{ n: number }>(`select count(*)::int as n from requests where recipient_state = 'ITA'`))[0]!.n).toBe(requestsBefore);
+      expect(await h.service.services.ledger.queued(h.database.db)).toBe(0);
+    } finally {
+      await h.sql(`update states set status = 'participating' where code = 'ITA'`);
+    }
+  });
+
   it('master key rotation by a second instance: every concurrent read on the first succeeds', async () => {
     const config = loadConfig({
       NODE_ENV: 'test',
