@@ -3,6 +3,7 @@ import { CompiledQuery, sql, type Selectable } from 'kysely';
 import { insertValues, runStatement, type Queryable } from '../db/index.ts';
 import type { ContactsTable } from '../db/schema.ts';
 import type { FusedEntry } from '../ledger/service.ts';
+import { keysUnchangedGuard } from '../keys/service.ts';
 
 export type ContactRow = Selectable<ContactsTable>;
 export type ContactRowWithKey = ContactRow & { kek_id: string | null; wrapped_key: Uint8Array | null };
@@ -111,9 +112,17 @@ export function listSealedUnderOtherKey(q: Queryable, state: string, keyId: stri
 }
 
 /** The contact and its ledger entry (ledger.fusedEntry) in one statement; returns the entry's ticket row. */
-export async function insertWithEntry(q: Queryable, row: ContactRow, entry: Pick<FusedEntry, 'cteText' | 'ticketText'>): Promise<{ ledger_ticket: string }> {
+export async function insertWithEntry(
+  q: Queryable,
+  row: ContactRow,
+  entry: Pick<FusedEntry, 'cteText' | 'ticketText'>,
+  /** A one-statement change: the key the row was sealed under, checked in the same statement (keysUnchangedGuard). */
+  guard?: { state: string; keyId: string },
+): Promise<{ ledger_ticket: string }> {
   const params: unknown[] = [];
-  const text = `with ${entry.cteText(params)} ${insertValues('contacts', [row as unknown as Record<string, unknown>], params)} returning ${entry.ticketText}`;
+  const check = guard ? keysUnchangedGuard([guard], params) : undefined;
+  const ctes = [...(check ? [check.cte] : []), entry.cteText(params)];
+  const text = `with ${ctes.join(', ')} ${insertValues('contacts', [row as unknown as Record<string, unknown>], params)} returning ${entry.ticketText}${check ? `, ${check.column}` : ''}`;
   const [inserted] = await runStatement<{ ledger_ticket: string }>(q, text, params);
   if (!inserted) throw new Error('the contact insert returned no row');
   return inserted;

@@ -10,7 +10,7 @@ import { authorize, directoryScope, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
+import { CHANGE_GUARD_FAILED, pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -221,29 +221,53 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     authorize(actor, 'contacts.create', { state });
     const { domains, visibility = 'confidential', ...fields } = input;
     const plain: Plain = { ...fields, phone: e164(fields.phone, state), publicKey: fields.publicKey ?? null, notes: fields.notes ?? null };
+    const build = (key: Key) => {
+      const id = randomUUID();
+      const now = clock();
+      const row: ContactRow = {
+        id,
+        state_code: state,
+        key_id: key.id,
+        domains,
+        ...sealFields(key, id, plain),
+        email_bidx: emailIndex(plain.email),
+        version: 1,
+        visibility,
+        verification_status: 'pending',
+        verified_at: null,
+        verification_note: null,
+        confirmed_at: now,
+        created_at: now,
+        updated_at: now,
+      };
+      return { row, event: event(actor, CONTACT_EVENTS.created, state, id, { facts: { domains, visibility }, content: { ...plain, domains } }) };
+    };
+    if (!within) {
+      // Usually ONE statement, its own transaction: the key read without a lock, then the contact and its
+      // ledger entry written by a statement that checks the state still participates with that key active.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const key = await keys.participatingKey(db, state);
+        if (!key) break; // not participating, or no key: the transactional path decides and reports
+        const { row, event: e } = build(key);
+        try {
+          return await ledger
+            .change(db, async (q) => {
+              const entry = ledger.fusedEntry(q, e);
+              const receipt = entry.receipt(await queries.insertWithEntry(q, row, entry, { state, keyId: key.id }));
+              return { contact: view(row, plain, true, key), receipt };
+            }, { oneStatement: true })
+            .catch(duplicateEmail);
+        } catch (err) {
+          if (pgErrorCode(err) !== CHANGE_GUARD_FAILED) throw err;
+        }
+      }
+    }
     return ledger.change(db, async (trx) => {
         // Usually one statement locks the participation and reads the key; otherwise lock, then read.
         const key = (await keys.lockParticipationWithKey(trx, state)) ?? (await lockedKey(trx, state));
-        const id = randomUUID();
-        const now = clock();
-        const row: ContactRow = {
-          id,
-          state_code: state,
-          key_id: key.id,
-          domains,
-          ...sealFields(key, id, plain),
-          email_bidx: emailIndex(plain.email),
-          version: 1,
-          visibility,
-          verification_status: 'pending',
-          verified_at: null,
-          verification_note: null,
-          confirmed_at: now,
-          created_at: now,
-          updated_at: now,
-        };
+        const { row, event: e } = build(key);
         // The contact and its ledger entry in one statement.
-        const entry = ledger.fusedEntry(trx, event(actor, CONTACT_EVENTS.created, state, id, { facts: { domains, visibility }, content: { ...plain, domains } }));
+        const entry = ledger.fusedEntry(trx, e);
         const receipt = entry.receipt(await queries.insertWithEntry(trx, row, entry));
         await within?.(trx);
         return { contact: view(row, plain, true, key), receipt };

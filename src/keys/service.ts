@@ -19,6 +19,28 @@ export class MasterKeyMismatchError extends Error {
   }
 }
 
+/**
+ * The guard of a one-statement change (see ledger.change's oneStatement):
+ * a common table expression that locks (FOR SHARE) the participation of each
+ * state and the key the change used for it, and a returned column that
+ * aborts the statement (poc_change_guard, SQLSTATE PC001, migration 0019)
+ * unless every state still participates with that key active. Evaluated
+ * after the statement's writes, in the same statement: either all of it is
+ * written under keys that were active when it committed, or none of it.
+ * Parameters are appended to `params`.
+ */
+export function keysUnchangedGuard(pairs: readonly { state: string; keyId: string }[], params: unknown[]): { cte: string; column: string } {
+  const conditions = pairs.map(({ state, keyId }) => {
+    params.push(state, keyId);
+    return `(s.code = $${params.length - 1}::text and k.id = $${params.length}::text)`;
+  });
+  return {
+    cte: `keys_unchanged as (select s.code from states s join state_keys k on k.state_code = s.code and k.status = 'active'
+      where s.status = 'participating' and (${conditions.join(' or ')}) for share of s, k)`,
+    column: `(select poc_change_guard(count(*) = ${pairs.length}, 'participation or key changed since read') from keys_unchanged) as keys_unchanged`,
+  };
+}
+
 export interface WrappedKeyRow {
   id: string;
   kek_id: string | null;
@@ -92,6 +114,16 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     return row?.status === 'participating' ? unwrap(row) : undefined;
   }
 
+  /** The state's active key if it participates, read without a lock (a one-statement change checks it again: keysUnchangedGuard). */
+  async function participatingKey(q: Queryable, state: string): Promise<Key | undefined> {
+    const { rows } = await sql<WrappedKeyRow>`
+      select k.id, k.kek_id, k.wrapped_key
+      from states s
+      join state_keys k on k.state_code = s.code and k.status = 'active'
+      where s.code = ${state} and s.status = 'participating'`.execute(q);
+    return rows[0] ? unwrap(rows[0]) : undefined;
+  }
+
   /** Crypto-shredding: the wrapped keys are erased; nothing can decrypt the state's data afterwards. */
   async function destroyStateKeys(trx: Trx, state: string): Promise<string[]> {
     const rows = await trx
@@ -161,7 +193,7 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     }
   }
 
-  return { verifyMasterKeys, unwrap, createStateKey, activeKey, lockParticipationWithKey, keyById, destroyStateKeys, destroyKeys };
+  return { verifyMasterKeys, unwrap, createStateKey, activeKey, lockParticipationWithKey, participatingKey, keyById, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;

@@ -24,7 +24,7 @@ import type { NotificationOutboxTable, RequestsTable } from '../db/schema.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
 import type { IdempotencyService } from '../idempotency/service.ts';
-import { KeyUnavailableError, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
+import { KeyUnavailableError, keysUnchangedGuard, type KeysService, type WrappedKeyRow } from '../keys/service.ts';
 import type { FusedEntry, LedgerEvent, LedgerService, Receipt } from '../ledger/service.ts';
 import type { StatesService } from '../states/service.ts';
 import { percentile } from '../stats.ts';
@@ -348,12 +348,15 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
     const ctes = [entry.cteText(params), ...(built.messages.length > 0 ? [`m as (${insertValues('notification_outbox', built.messages, params)})`] : [])];
     let returning = entry.ticketText;
     if (guard) {
-      params.push(guard.from, guard.to, built.keyIds[0], built.keyIds[1]);
-      const [from, to, senderKey, recipientKey] = [params.length - 3, params.length - 2, params.length - 1, params.length];
-      ctes.unshift(`still as (select s.code from states s join state_keys k on k.state_code = s.code and k.status = 'active'
-        where s.status = 'participating' and ((s.code = $${from}::text and k.id = $${senderKey}::text) or (s.code = $${to}::text and k.id is not distinct from $${recipientKey}::text))
-        for share of s, k)`);
-      returning += `, (select poc_change_guard(count(*) = 2, 'participation or key changed since read') from still) as guarded`;
+      const check = keysUnchangedGuard(
+        [
+          { state: guard.from, keyId: built.keyIds[0] },
+          { state: guard.to, keyId: built.keyIds[1]! },
+        ],
+        params,
+      );
+      ctes.unshift(check.cte);
+      returning += `, ${check.column}`;
     }
     return [`with ${ctes.join(', ')} ${insertValues('requests', [built.row as unknown as Record<string, unknown>], params)} returning ${returning}`, params];
   }
