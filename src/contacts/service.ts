@@ -10,7 +10,7 @@ import { authorize, directoryScope, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { blindIndex, openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { CHANGE_GUARD_FAILED, pgErrorCode, UNIQUE_VIOLATION } from '../db/index.ts';
+import { pgErrorCode, UNIQUE_VIOLATION, untilGuardHolds } from '../db/index.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, notFound, Problem } from '../http/problem.ts';
 import type { KeysService } from '../keys/service.ts';
@@ -176,7 +176,7 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
   const record = (trx: Trx, actor: Actor, type: LedgerEventType, state: string, contact: string, rest: Pick<LedgerEvent, 'facts' | 'content'> = {}) =>
     ledger.append(trx, event(actor, type, state, contact, rest));
 
-  /** The participation locked, then the active key read (a new snapshot): the fallback of lockParticipationWithKey. */
+  /** The participation locked, then the active key read (a new snapshot): the fallback of participatingKey(…, { lock: true }). */
   async function lockedKey(trx: Trx, state: string): Promise<Key> {
     if (!(await states.lockParticipating(trx, state))) throw conflict(`${state} is not participating; join first (PUT /v1/states/${state}/participation)`);
     return keys.activeKey(trx, state);
@@ -245,26 +245,23 @@ export function createContactsService({ db, clock, keys, ledger, states, disclos
     if (!within) {
       // Usually ONE statement, its own transaction: the key read without a lock, then the contact and its
       // ledger entry written by a statement that checks the state still participates with that key active.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const key = await keys.participatingKey(db, state);
-        if (!key) break; // not participating, or no key: the transactional path decides and reports
+      const created = await untilGuardHolds(async () => {
+        const key = await keys.participatingKey(db, state, { lock: false });
+        if (!key) return undefined; // not participating, or no key: the transactional path decides and reports
         const { row, event: e } = build(key);
-        try {
-          return await ledger
-            .change(db, async (q) => {
-              const entry = ledger.fusedEntry(q, e);
-              const receipt = entry.receipt(await queries.insertWithEntry(q, row, entry, { state, keyId: key.id }));
-              return { contact: view(row, plain, true, key), receipt };
-            }, { oneStatement: true })
-            .catch(duplicateEmail);
-        } catch (err) {
-          if (pgErrorCode(err) !== CHANGE_GUARD_FAILED) throw err;
-        }
-      }
+        return ledger
+          .change(db, async (q) => {
+            const entry = ledger.fusedEntry(q, e);
+            const receipt = entry.receipt(await queries.insertWithEntry(q, row, entry, { state, keyId: key.id }));
+            return { contact: view(row, plain, true, key), receipt };
+          }, { oneStatement: true })
+          .catch(duplicateEmail);
+      });
+      if (created) return created;
     }
     return ledger.change(db, async (trx) => {
         // Usually one statement locks the participation and reads the key; otherwise lock, then read.
-        const key = (await keys.lockParticipationWithKey(trx, state)) ?? (await lockedKey(trx, state));
+        const key = (await keys.participatingKey(trx, state, { lock: true })) ?? (await lockedKey(trx, state));
         const { row, event: e } = build(key);
         // The contact and its ledger entry in one statement.
         const entry = ledger.fusedEntry(trx, e);

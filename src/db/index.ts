@@ -208,6 +208,24 @@ export const UNIQUE_VIOLATION = '23505';
 /** SQLSTATE of poc_change_guard (migration 0019): a one-statement change found what it read changed, and wrote nothing. */
 export const CHANGE_GUARD_FAILED = 'PC001';
 
+/**
+ * A one-statement change: `attempt` reads without a lock and writes with a
+ * guard. While the guard fails (what it read changed before it wrote, so it
+ * wrote nothing), it is run again, at most `times` times. Undefined when
+ * `attempt` gives up (returns undefined) or the guard kept failing: the
+ * caller then takes its transactional path.
+ */
+export async function untilGuardHolds<T>(attempt: () => Promise<T | undefined>, times = 3): Promise<T | undefined> {
+  for (let i = 0; i < times; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (pgErrorCode(err) !== CHANGE_GUARD_FAILED) throw err;
+    }
+  }
+  return undefined;
+}
+
 /** SQLSTATEs meaning the server is unreachable, restarting or refusing connections, or did not answer in time. */
 const UNAVAILABLE_SQLSTATE_CLASSES = ['08']; // connection exception
 const UNAVAILABLE_SQLSTATES = new Set([

@@ -94,33 +94,25 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
   }
 
   /**
-   * A change's usual start in one statement: locks (shared) the state's
-   * participation row AND its active key row, and returns the key. Locking
-   * the key row is what makes the key safe to use although it is read in the
-   * locking statement: a rotation or withdrawal that changed it while this
-   * statement waited makes PostgreSQL re-check the locked rows, the key is no
-   * longer active and nothing is returned. Undefined then, or when the state
-   * does not participate: the caller falls back to the lock, then
-   * activeKey() (a new snapshot), which decides and reports the case.
+   * The state's active key if it participates, in one statement.
+   * - `lock: false`: read without a lock; a one-statement change checks it
+   *   again when it writes (keysUnchangedGuard).
+   * - `lock: true`: a transaction's usual start. It locks (shared) the
+   *   participation row AND the active key row. Locking the key row is what
+   *   makes the key safe to use although it is read in the locking statement:
+   *   a rotation or withdrawal that changed it while this statement waited
+   *   makes PostgreSQL re-check the locked rows, and nothing is returned.
+   * Undefined then, or when the state does not participate: the caller falls
+   * back to the lock, then activeKey() (a new snapshot), which decides and
+   * reports the case.
    */
-  async function lockParticipationWithKey(trx: Trx, state: string): Promise<Key | undefined> {
-    const { rows } = await sql<WrappedKeyRow & { status: string }>`
-      select s.status, k.id, k.kek_id, k.wrapped_key
-      from states s
-      join state_keys k on k.state_code = s.code and k.status = 'active'
-      where s.code = ${state}
-      for share of s, k`.execute(trx);
-    const row = rows[0];
-    return row?.status === 'participating' ? unwrap(row) : undefined;
-  }
-
-  /** The state's active key if it participates, read without a lock (a one-statement change checks it again: keysUnchangedGuard). */
-  async function participatingKey(q: Queryable, state: string): Promise<Key | undefined> {
+  async function participatingKey(q: Queryable, state: string, opts: { lock: boolean }): Promise<Key | undefined> {
     const { rows } = await sql<WrappedKeyRow>`
       select k.id, k.kek_id, k.wrapped_key
       from states s
       join state_keys k on k.state_code = s.code and k.status = 'active'
-      where s.code = ${state} and s.status = 'participating'`.execute(q);
+      where s.code = ${state} and s.status = 'participating'
+      ${opts.lock ? sql`for share of s, k` : sql``}`.execute(q);
     return rows[0] ? unwrap(rows[0]) : undefined;
   }
 
@@ -193,7 +185,7 @@ export function createKeysService({ keyring, clock }: { keyring: Keyring; clock:
     }
   }
 
-  return { verifyMasterKeys, unwrap, createStateKey, activeKey, lockParticipationWithKey, participatingKey, keyById, destroyStateKeys, destroyKeys };
+  return { verifyMasterKeys, unwrap, createStateKey, activeKey, participatingKey, keyById, destroyStateKeys, destroyKeys };
 }
 
 export type KeysService = ReturnType<typeof createKeysService>;

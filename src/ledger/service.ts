@@ -13,7 +13,7 @@
  * Reading side: entries (filtered for delegates), inclusion and consistency
  * proofs from the stored nodes, and signed checkpoints (checkpoints.ts).
  */
-import { sql, type AliasedRawBuilder, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { authorize, ledgerScope, permits } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
@@ -48,14 +48,10 @@ export const LEDGER_ENTRY_CTE = 'ledger_entry';
 
 /** A ledger entry written by the change's own statement: see ledger.fusedEntry(). */
 export interface FusedEntry {
-  /** The expression of the `LEDGER_ENTRY_CTE` common table expression. */
-  cte: () => RawBuilder<{ id: string }>;
-  /** The same common table expression as text (`ledger_entry as (…)`) for a statement built without Kysely; its values are appended to `params`. */
+  /** The common table expression that queues the entry (`ledger_entry as (…)`); its values are appended to `params`. */
   cteText(params: unknown[]): string;
-  /** The returned column as text, for such a statement. */
+  /** The column the statement returns: the queued entry's id, as `ledger_ticket`. */
   ticketText: string;
-  /** The queued entry's id, to be returned by the statement as `ledger_ticket`. */
-  ticket: AliasedRawBuilder<string, 'ledger_ticket'>;
   /** The entry's receipt, from the statement's returned row. */
   receipt(row: { ledger_ticket: string | number }): Receipt;
 }
@@ -177,9 +173,9 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
   /**
    * The same queued entry as append(), written by the change's own statement
    * instead of one of its own (a round trip fewer on the hot paths: a send,
-   * a contact's creation). The caller adds `entry.cte` to its statement
-   * (`.with(LEDGER_ENTRY_CTE, entry.cte)`), returns `entry.ticket`, and
-   * passes the returned row to `entry.receipt()`. A fused entry whose
+   * a contact's creation). The caller puts `entry.cteText(params)` in its
+   * statement's WITH list, returns `entry.ticketText`, and passes the
+   * returned row to `entry.receipt()`. A fused entry whose
    * receipt was never taken fails the change (it would not be waited for).
    * Only inside change().
    */
@@ -193,12 +189,10 @@ export function createLedgerService({ clock, commitmentKey, signingSeed, origin,
     unclaimedIn.set(trx, pending);
     pending.add(unclaimed);
     return {
-      cte: () => sql<{ id: string }>`(insert into ledger_queue (body, created_at) values (${body}, ${at}) returning id)`,
       cteText(params) {
         return `${LEDGER_ENTRY_CTE} as (${insertValues('ledger_queue', [{ body, created_at: at }], params)} returning id)`;
       },
       ticketText: `(select id::text from ${LEDGER_ENTRY_CTE}) as ledger_ticket`,
-      ticket: sql<string>`(select id::text from ${sql.table(LEDGER_ENTRY_CTE)})`.as('ledger_ticket'),
       receipt(row) {
         if (!pending.delete(unclaimed)) throw new Error('ledger.fusedEntry(): receipt() taken twice');
         const receipt = new QueuedReceipt(String(row.ledger_ticket));

@@ -177,18 +177,25 @@ export class DatabaseSource implements LedgerSource {
     }
   }
 
-  async *entries(from: number): AsyncIterable<SourceEntry | SourceGap> {
+  /** Stored entries from `from` in index order, a chunk of rows at a time, the next chunk read while the caller works on this one. */
+  async *#rowChunks(from: number) {
     const fetchChunk = (at: number) =>
       this.database.db.selectFrom('ledger_entries').select(['seq', 'canonical', 'leaf_hash']).where('seq', '>=', at).orderBy('seq').limit(this.chunk).execute();
     let pending = fetchChunk(from);
     for (;;) {
       const rows = await pending;
       const last = rows.at(-1);
-      // Read ahead: the next chunk travels while this one is hashed.
       if (rows.length === this.chunk && last) {
         pending = fetchChunk(Number(last.seq) + 1);
         pending.catch(() => undefined); // awaited on the next turn; not an unhandled rejection if iteration stops first
       }
+      if (rows.length > 0) yield rows;
+      if (rows.length < this.chunk) return;
+    }
+  }
+
+  async *entries(from: number): AsyncIterable<SourceEntry | SourceGap> {
+    for await (const rows of this.#rowChunks(from)) {
       for (const r of rows) {
         let entry: unknown;
         try {
@@ -208,22 +215,12 @@ export class DatabaseSource implements LedgerSource {
           canonical: r.canonical,
         };
       }
-      if (rows.length < this.chunk) return;
     }
   }
 
-  /** The same rows as entries(), unparsed, a chunk at a time (one chunk read ahead): for the verifier's worker thread. */
+  /** The same rows as entries(), unparsed, a chunk at a time: for the verifier's worker thread. */
   async *rawEntries(from: number): AsyncIterable<RawEntryChunk> {
-    const fetchChunk = (at: number) =>
-      this.database.db.selectFrom('ledger_entries').select(['seq', 'canonical', 'leaf_hash']).where('seq', '>=', at).orderBy('seq').limit(this.chunk).execute();
-    let pending = fetchChunk(from);
-    for (;;) {
-      const rows = await pending;
-      const last = rows.at(-1);
-      if (rows.length === this.chunk && last) {
-        pending = fetchChunk(Number(last.seq) + 1);
-        pending.catch(() => undefined);
-      }
+    for await (const rows of this.#rowChunks(from)) {
       const leafHashes = new Uint8Array(HASH_BYTES * rows.length);
       const indices: number[] = [];
       const texts: string[] = [];
@@ -233,8 +230,7 @@ export class DatabaseSource implements LedgerSource {
         // A stored hash of the wrong length cannot match: it is sent as 32 bytes of 0xff, so the entry fails as "does not hash to its leaf hash".
         leafHashes.set(r.leaf_hash.length === HASH_BYTES ? r.leaf_hash : new Uint8Array(HASH_BYTES).fill(0xff), HASH_BYTES * i);
       });
-      if (rows.length > 0) yield { indices, texts, leafHashes };
-      if (rows.length < this.chunk) return;
+      yield { indices, texts, leafHashes };
     }
   }
 

@@ -276,7 +276,6 @@ export async function verifyLedger(source: LedgerSource, opts: VerifyOptions): P
   }
 }
 
-/** Recomputes each entry's leaf hash; fails naming the entry if anything about it is off. */
 /** The next entry must be the one at `expected`: none missing, none served twice. */
 function checkPosition(index: number, expected: number | undefined): void {
   if (expected !== undefined && index !== expected) {
@@ -284,6 +283,7 @@ function checkPosition(index: number, expected: number | undefined): void {
   }
 }
 
+/** Recomputes each entry's leaf hash; fails naming the entry if anything about it is off. */
 function checkEntry(item: SourceEntry | SourceGap, expected: number | undefined): Uint8Array {
   if ('error' in item) return fail(item.index, `entry ${item.index} cannot be served: ${item.error}`);
   const { index } = item;

@@ -19,7 +19,7 @@ import { actsFor, authorize, permits, stateOf } from '../auth/policy.ts';
 import type { Clock } from '../clock.ts';
 import { openString, seal, type Key } from '../crypto/index.ts';
 import type { Db, Queryable, Trx } from '../db/index.ts';
-import { CHANGE_GUARD_FAILED, insertValues, isDatabaseUnavailable, pgErrorCode, runStatement } from '../db/index.ts';
+import { insertValues, isDatabaseUnavailable, runStatement, untilGuardHolds } from '../db/index.ts';
 import type { NotificationOutboxTable, RequestsTable } from '../db/schema.ts';
 import { cursorTime, type CursorCodec } from '../http/cursor.ts';
 import { conflict, forbidden, notFound, Problem } from '../http/problem.ts';
@@ -229,15 +229,19 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
   };
 
   /**
-   * The usual send in one statement: locks (shared) both states' participation
-   * rows AND their active key rows, and reads the keys, the recipient's
-   * webhook and its points of contact. Locking the key rows is what makes the
-   * keys safe to use although they are read in the same statement as the
-   * locks: a rotation or withdrawal that changed a key while this statement
-   * waited makes PostgreSQL re-check the locked rows, the key is no longer
-   * active, its state drops out of the result, and the caller falls back to
-   * the two-statement path (lock, then read with a new snapshot). Undefined
-   * when either state is missing (not participating, no active key, changed).
+   * Both states' participation and active keys, the recipient's webhook and
+   * its points of contact, in one statement.
+   * - `lock: false`: the one-statement send's read; its write checks the keys
+   *   again (keysUnchangedGuard).
+   * - `lock: true`: the transactional send's start. It locks (shared) both
+   *   participation rows AND their active key rows. Locking the key rows is
+   *   what makes the keys safe to use although they are read in the locking
+   *   statement: a rotation or withdrawal that changed a key while this
+   *   statement waited makes PostgreSQL re-check the locked rows, its state
+   *   drops out of the result, and the caller falls back to the two-statement
+   *   path (lock, then read with a new snapshot).
+   * Undefined when either state is missing (not participating, no active key,
+   * changed).
    */
   async function sendContextRows(q: Queryable, from: string, to: string, domain: Domain, lock: boolean): Promise<{ participating: Set<string>; ctx: SendContext } | undefined> {
     const { rows } = await sql<ContextRow & { status: string }>`
@@ -370,26 +374,21 @@ export function createRequestsService({ db, clock, keys, ledger, states, idempot
    * caller takes the transactional path, which decides and reports.
    */
   async function sendInOneStatement(actor: Actor, from: string, input: NewRequest, now: Date) {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    return untilGuardHolds(async () => {
       const read = await sendContextRows(db, from, input.to, input.domain, false);
       if (!read?.ctx.senderKey || !read.ctx.recipientKey) return undefined;
       const built = buildSend(actor, from, input, now, read.ctx);
-      try {
-        return await ledger.change(
-          db,
-          async (q) => {
-            const entry = ledger.fusedEntry(q, built.event);
-            const [inserted] = await runStatement<{ ledger_ticket: string }>(q, ...sendStatement(built, entry, { from, to: input.to }));
-            if (!inserted) throw new Error('the request insert returned no row');
-            return { status: 201, body: { request: built.request, receipt: entry.receipt(inserted) }, replayed: false };
-          },
-          { oneStatement: true },
-        );
-      } catch (err) {
-        if (pgErrorCode(err) !== CHANGE_GUARD_FAILED) throw err;
-      }
-    }
-    return undefined;
+      return ledger.change(
+        db,
+        async (q) => {
+          const entry = ledger.fusedEntry(q, built.event);
+          const [inserted] = await runStatement<{ ledger_ticket: string }>(q, ...sendStatement(built, entry, { from, to: input.to }));
+          if (!inserted) throw new Error('the request insert returned no row');
+          return { status: 201, body: { request: built.request, receipt: entry.receipt(inserted) }, replayed: false };
+        },
+        { oneStatement: true },
+      );
+    });
   }
 
   async function send(actor: Actor, input: NewRequest, idempotencyKey?: string): Promise<{ status: number; body: { request: RequestView; receipt: Receipt }; replayed: boolean }> {

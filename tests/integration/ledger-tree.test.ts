@@ -7,6 +7,7 @@ import { readFrontier, storedConsistencyProof, storedInclusionProof, storedRoot 
 import { sampleContact, startHarness, type Harness } from '../harness.ts';
 import type { LedgerEventType } from '../../src/ledger/events.ts';
 import { LEDGER_ENTRY_CTE } from '../../src/ledger/service.ts';
+import { runStatement } from '../../src/db/index.ts';
 
 let h: Harness;
 const system: Actor = { role: 'secretariat', sub: 'test-system', state: null };
@@ -134,7 +135,8 @@ describe('the Merkle tree maintained on append', () => {
     await expect(
       ledger.change(db, async (trx) => {
         const entry = ledger.fusedEntry(trx, event);
-        await trx.with(LEDGER_ENTRY_CTE, entry.cte).selectFrom(LEDGER_ENTRY_CTE).select('id').execute();
+        const params: unknown[] = [];
+        await runStatement(trx, `with ${entry.cteText(params)} select id from ${LEDGER_ENTRY_CTE}`, params);
       }),
     ).rejects.toThrow(/without taking its receipt/);
     expect(await ledger.queued(db)).toBe(0);
@@ -142,8 +144,9 @@ describe('the Merkle tree maintained on append', () => {
     // Taken: one entry, with this event's body, at the next index.
     const receipt = await ledger.change(db, async (trx) => {
       const entry = ledger.fusedEntry(trx, event);
-      const row = await trx.with(LEDGER_ENTRY_CTE, entry.cte).selectNoFrom(entry.ticket).executeTakeFirstOrThrow();
-      return entry.receipt(row);
+      const params: unknown[] = [];
+      const [row] = await runStatement<{ ledger_ticket: string }>(trx, `with ${entry.cteText(params)} select ${entry.ticketText}`, params);
+      return entry.receipt(row!);
     });
     expect(receipt.index).toBe(size);
     const stored = await ledger.list(db, system, size, 1);
